@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * aot_cache.c -- the content-addressed cache of translated and compiled
+ * modules: key derivation, directories (0700), locks and hash manifests.
+ * Tool versions come from the build (sl_config.h), never from running the
+ * tools.
+ */
+#include "sl_common.h"
+
+#include "aot_int.h"
+#include "common/fs.h"
+#include "common/hash.h"
+#include "common/log.h"
+#include "sl_config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+const char *sl_aot_cache_root(const struct sl_aot_opts *opts)
+{
+    static char root[4096];
+    if (opts != NULL && opts->cache_root != NULL)
+        return opts->cache_root;
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg != NULL && xdg[0] == '/') {
+        snprintf(root, sizeof(root), "%s/slight", xdg);
+        return root;
+    }
+    const char *home = getenv("HOME");
+    if (home == NULL || home[0] != '/') {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw ? pw->pw_dir : "/tmp";
+    }
+    snprintf(root, sizeof(root), "%s/.cache/slight", home);
+    return root;
+}
+
+sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
+                         const struct sl_aot_opts *opts, struct aot_entry *e,
+                         struct sl_error *err)
+{
+    struct sl_sha256 h;
+    char hdr_hash[SL_SHA256_HEX_LEN + 1];
+    struct sl_sha256 hh;
+    sl_sha256_init(&hh);
+    sl_sha256_update(&hh, sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len);
+    sl_sha256_update(&hh, sl_embedded_guest_abi_h, sl_embedded_guest_abi_h_len);
+    sl_sha256_final_hex(&hh, hdr_hash);
+
+    char meta[1024];
+    int n = snprintf(meta, sizeof(meta),
+                     "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n",
+                     SL_GUEST_ABI_VERSION, SL_WASM2C_VERSION, SL_GUEST_CC_VERSION,
+                     SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH, hdr_hash);
+    sl_sha256_init(&h);
+    sl_sha256_update(&h, meta, (size_t)n);
+    sl_sha256_update(&h, wasm, len);
+    sl_sha256_final_hex(&h, e->key);
+    e->filename = filename;
+
+    const char *root = sl_aot_cache_root(opts);
+    if (sl_fs_mkdirs(root, 0700, err) != SL_OK)
+        return sl_error_prefix(err, "cache");
+    if (snprintf(e->dir, sizeof(e->dir), "%s/v1/%s", root, e->key) >= (int)sizeof(e->dir))
+        return sl_error_set(err, SL_EIO, "cache path too long: '%s'", root);
+    if (sl_fs_mkdirs(e->dir, 0700, err) != SL_OK)
+        return sl_error_prefix(err, "cache");
+    return SL_OK;
+}
+
+void sl_aot_entry_path(const struct aot_entry *e, const char *name, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s/%s", e->dir, name);
+}
+
+int sl_aot_lock(const struct aot_entry *e, const char *name, bool block)
+{
+    char path[4200];
+    sl_aot_entry_path(e, name, path, sizeof(path));
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX | (block ? 0 : LOCK_NB)) != 0) {
+        if (errno == EINTR)
+            continue;
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+void sl_aot_unlock(int fd)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+static bool hash_file(const char *path, char hex[SL_SHA256_HEX_LEN + 1])
+{
+    struct sl_buf b = SL_BUF_INIT;
+    if (sl_fs_read_file(path, &b, NULL) != SL_OK)
+        return false;
+    sl_sha256_hex(b.data ? b.data : "", b.len, hex);
+    sl_buf_release(&b);
+    return true;
+}
+
+sl_err sl_aot_write_sums(const struct aot_entry *e, const char *sums_name,
+                         const char *const *files, size_t nfiles, struct sl_error *err)
+{
+    struct sl_buf out = SL_BUF_INIT;
+    char path[4200], hex[SL_SHA256_HEX_LEN + 1];
+    for (size_t i = 0; i < nfiles; i++) {
+        sl_aot_entry_path(e, files[i], path, sizeof(path));
+        if (!hash_file(path, hex)) {
+            sl_buf_release(&out);
+            return sl_error_set(err, SL_EIO, "cache: cannot read '%s'", path);
+        }
+        if (sl_buf_appendf(&out, "%s  %s\n", hex, files[i]) != SL_OK) {
+            sl_buf_release(&out);
+            return sl_error_set(err, SL_ENOMEM, "out of memory");
+        }
+    }
+    sl_aot_entry_path(e, sums_name, path, sizeof(path));
+    sl_err rc = sl_fs_write_atomic(path, out.data, out.len, 0600, err);
+    sl_buf_release(&out);
+    return rc;
+}
+
+bool sl_aot_check_sums(const struct aot_entry *e, const char *sums_name)
+{
+    char path[4200], hex[SL_SHA256_HEX_LEN + 1];
+    struct sl_buf sums = SL_BUF_INIT;
+    sl_aot_entry_path(e, sums_name, path, sizeof(path));
+    if (sl_fs_read_file(path, &sums, NULL) != SL_OK)
+        return false;
+    bool ok = sums.len > 0;
+    for (char *line = sums.data; ok && line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        if (strlen(line) < SL_SHA256_HEX_LEN + 3) {
+            ok = false;
+            break;
+        }
+        sl_aot_entry_path(e, line + SL_SHA256_HEX_LEN + 2, path, sizeof(path));
+        if (!hash_file(path, hex) || memcmp(hex, line, SL_SHA256_HEX_LEN) != 0) {
+            sl_log_warn("cache entry '%s' is corrupt ('%s' does not match its hash); rebuilding",
+                        e->dir, line + SL_SHA256_HEX_LEN + 2);
+            ok = false;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    sl_buf_release(&sums);
+    return ok;
+}

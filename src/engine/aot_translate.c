@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * aot_translate.c -- runs wasm2c on a module into its cache entry, writes
+ * the runtime headers beside it and generates the glue; wasm2c's complaints
+ * are passed on with the module's name and the offset.
+ */
+#include "sl_common.h"
+
+#include "aot_int.h"
+#include "common/fs.h"
+#include "common/log.h"
+#include "common/proc.h"
+#include "glue_gen.h"
+#include "sl_config.h"
+#include "w2c_names.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char *const translated_files[] = {"g.c", "g.h", "glue.c", "wasm-rt.h",
+                                               "sl_guest_abi.h"};
+
+/* Turns wasm2c's "path:000001a: error: msg" into "FILE: offset 0x1a: msg". */
+static sl_err wasm2c_error(const char *filename, const char *diag, const char *status,
+                           struct sl_error *err)
+{
+    const char *e = strstr(diag, ": error: ");
+    if (e != NULL) {
+        const char *colon = e;
+        while (colon > diag && colon[-1] != ':' && colon[-1] != '\n')
+            colon--;
+        unsigned long off = strtoul(colon, NULL, 16);
+        const char *msg = e + 9;
+        size_t n = strcspn(msg, "\n");
+        return sl_error_set(err, SL_EMODULE, "%s: offset 0x%lx: %.*s", filename, off, (int)n,
+                            msg);
+    }
+    size_t n = strcspn(diag, "\n");
+    return sl_error_set(err, SL_ECOMPILE, "%s: wasm2c failed (%s)%s%.*s", filename, status,
+                        n ? ": " : "", (int)n, diag);
+}
+
+static sl_err write_file(const struct aot_entry *e, const char *name, const void *data,
+                         size_t len, struct sl_error *err)
+{
+    char path[4200];
+    sl_aot_entry_path(e, name, path, sizeof(path));
+    return sl_fs_write_atomic(path, data, len, 0600, err);
+}
+
+static sl_err translate_locked(const struct aot_entry *e, const uint8_t *wasm, size_t len,
+                               const struct sl_wasm_module *m, struct sl_error *err)
+{
+    char in[4200], out[4200], hdr[4200];
+    struct sl_buf diag = SL_BUF_INIT, header = SL_BUF_INIT, glue = SL_BUF_INIT;
+    sl_err rc = write_file(e, "input.wasm", wasm, len, err);
+    if (rc != SL_OK)
+        return rc;
+    sl_aot_entry_path(e, "input.wasm", in, sizeof(in));
+    sl_aot_entry_path(e, "g.c", out, sizeof(out));
+    sl_aot_entry_path(e, "g.h", hdr, sizeof(hdr));
+    const char *argv[] = {SL_WASM2C, "-n", SL_W2C_MODULE_NAME, in, "-o", out, NULL};
+    int status = 0;
+    sl_log_debug("translating %s with wasm2c", e->filename);
+    rc = sl_proc_run(argv, &diag, &status, err);
+    unlink(in);
+    if (rc != SL_OK)
+        goto out;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char st[128];
+        sl_proc_status_text(status, st, sizeof(st));
+        rc = wasm2c_error(e->filename, sl_buf_cstr(&diag), st, err);
+        goto out;
+    }
+    rc = write_file(e, "wasm-rt.h", sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len, err);
+    if (rc == SL_OK)
+        rc = write_file(e, "sl_guest_abi.h", sl_embedded_guest_abi_h,
+                        sl_embedded_guest_abi_h_len, err);
+    if (rc == SL_OK)
+        rc = sl_fs_read_file(hdr, &header, err);
+    if (rc == SL_OK)
+        rc = sl_glue_generate(m, header.data, "g.h", &glue, err);
+    if (rc == SL_OK)
+        rc = write_file(e, "glue.c", glue.data, glue.len, err);
+    if (rc == SL_OK)
+        rc = sl_aot_write_sums(e, "translate.sum", translated_files,
+                               SL_ARRAY_SIZE(translated_files), err);
+out:
+    sl_buf_release(&diag);
+    sl_buf_release(&header);
+    sl_buf_release(&glue);
+    return rc;
+}
+
+sl_err sl_aot_translate(const struct aot_entry *e, const uint8_t *wasm, size_t len,
+                        const struct sl_wasm_module *m, struct sl_error *err)
+{
+    if (sl_aot_check_sums(e, "translate.sum"))
+        return SL_OK;
+    int lock = sl_aot_lock(e, "translate.lock", true);
+    if (lock < 0)
+        return sl_error_set(err, SL_EIO, "cache: cannot lock '%s'", e->dir);
+    sl_err rc = SL_OK;
+    if (!sl_aot_check_sums(e, "translate.sum"))
+        rc = translate_locked(e, wasm, len, m, err);
+    sl_aot_unlock(lock);
+    return rc;
+}
