@@ -454,11 +454,11 @@ static sl_err read_limit(struct reader *r, const struct sl_toml_entry *e, bool i
     if (e->value.kind != SL_TOML_STRING)
         return fail(r, e->value.line, "limits.%s must be a string, not %s: expected %s",
                     e->key, a_kind(e->value.kind), form);
+    if (strlen(e->value.u.str.ptr) != e->value.u.str.len)
+        return fail(r, e->value.line, "limits.%s must not contain a NUL character", e->key);
     struct sl_error uerr = SL_ERROR_INIT;
     sl_err rc = is_duration ? sl_parse_duration(e->value.u.str.ptr, out, &uerr)
                             : sl_parse_size(e->value.u.str.ptr, out, &uerr);
-    if (rc == SL_OK && strlen(e->value.u.str.ptr) != e->value.u.str.len)
-        rc = sl_error_set(&uerr, SL_EINVAL, "invalid value: expected %s", form);
     if (rc != SL_OK)
         return fail(r, e->value.line, "limits.%s: %s", e->key, uerr.msg);
     return SL_OK;
