@@ -23,13 +23,8 @@ static const struct unit duration_units[] = {
 };
 
 static const struct unit size_units[] = {
-    {"B", 1},
-    {"KB", 1000},
-    {"MB", 1000 * 1000},
-    {"GB", 1000 * 1000 * 1000},
-    {"KiB", 1024},
-    {"MiB", 1024 * 1024},
-    {"GiB", 1024 * 1024 * 1024},
+    {"B", 1},      {"KB", 1000},         {"MB", 1000 * 1000},         {"GB", 1000 * 1000 * 1000},
+    {"KiB", 1024}, {"MiB", 1024 * 1024}, {"GiB", 1024 * 1024 * 1024},
 };
 
 /* Shared by both parsers; what names the kind of value in messages. */

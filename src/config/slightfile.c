@@ -105,8 +105,7 @@ static const struct sl_slightfile_capability *find_named(const struct sl_slightf
 
 const struct sl_slightfile_capability *sl_slightfile_find(const struct sl_slightfile *sf,
                                                           const char *capability_type,
-                                                          const char *name,
-                                                          bool allow_v1_fallback)
+                                                          const char *name, bool allow_v1_fallback)
 {
     if (sf == NULL || capability_type == NULL || name == NULL)
         return NULL;

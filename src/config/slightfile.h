@@ -105,8 +105,7 @@ bool sl_slightfile_declares(const struct sl_slightfile *sf, const char *capabili
  */
 const struct sl_slightfile_capability *sl_slightfile_find(const struct sl_slightfile *sf,
                                                           const char *capability_type,
-                                                          const char *name,
-                                                          bool allow_v1_fallback);
+                                                          const char *name, bool allow_v1_fallback);
 
 /* The value of a config key of a capability (first match), or NULL. Borrowed. */
 const struct sl_slightfile_config *

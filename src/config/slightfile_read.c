@@ -88,8 +88,9 @@ static sl_err read_version(struct reader *r, const struct sl_toml_value *root)
 {
     const struct sl_toml_value *v = sl_toml_get(root, "specversion");
     if (v == NULL)
-        return fail(r, 0, "missing specversion; a slightfile starts with specversion = \"0.2\" "
-                          "(or \"0.1\")");
+        return fail(r, 0,
+                    "missing specversion; a slightfile starts with specversion = \"0.2\" "
+                    "(or \"0.1\")");
     if (v->kind != SL_TOML_STRING)
         return fail(r, v->line, "specversion must be a string, \"0.1\" or \"0.2\", not %s",
                     a_kind(v->kind));
@@ -245,8 +246,10 @@ static sl_err read_configs(struct reader *r, const struct sl_toml_value *v,
                         "capability \"%.64s\": config %.64s must be a string, not %s", cap->name,
                         e->key, a_kind(e->value.kind));
         if (strlen(e->key) != e->key_len)
-            return fail(r, e->line, "capability \"%.64s\": a config key contains a NUL "
-                        "character", cap->name);
+            return fail(r, e->line,
+                        "capability \"%.64s\": a config key contains a NUL "
+                        "character",
+                        cap->name);
         c->key = sl_strdup(e->key);
         if (c->key == NULL)
             return no_memory(r);
@@ -273,8 +276,8 @@ static void warn_unknown_fields(struct reader *r, const struct sl_toml_value *e,
         const char *guess = sl_slightfile_suggest(f->key, fields, SL_ARRAY_SIZE(fields));
         sl_log_warn("%s:%u: capability \"%.64s\": unknown field \"%.64s\" is ignored%s%s%s; "
                     "known: name, resource, configs",
-                    r->name, (unsigned)f->line, cap->name, f->key,
-                    guess ? " (did you mean \"" : "", guess ? guess : "", guess ? "\"?)" : "");
+                    r->name, (unsigned)f->line, cap->name, f->key, guess ? " (did you mean \"" : "",
+                    guess ? guess : "", guess ? "\"?)" : "");
     }
 }
 
@@ -347,8 +350,9 @@ static sl_err neither_form(struct reader *r, const struct sl_toml_value *e)
     const struct sl_toml_value *name = sl_toml_get(e, "name");
     if (r->sf->version == SL_SLIGHTFILE_V0_1) {
         if (name == NULL)
-            return fail(r, e->line, "capability has no name; under specversion \"0.1\" write "
-                                    "name = \"<resource>\", e.g. name = \"keyvalue.filesystem\"");
+            return fail(r, e->line,
+                        "capability has no name; under specversion \"0.1\" write "
+                        "name = \"<resource>\", e.g. name = \"keyvalue.filesystem\"");
         if (name->kind != SL_TOML_STRING)
             return fail(r, name->line, "capability name must be a string, not %s",
                         a_kind(name->kind));
@@ -360,8 +364,9 @@ static sl_err neither_form(struct reader *r, const struct sl_toml_value *e)
                     "capability \"%.64s\" has no resource; under specversion \"0.2\" write "
                     "resource = \"<type>.<backend>\" and name = \"<a name>\"",
                     name->u.str.ptr);
-    return fail(r, e->line, "capability has no resource; under specversion \"0.2\" write "
-                            "resource = \"<type>.<backend>\" and name = \"<a name>\"");
+    return fail(r, e->line,
+                "capability has no resource; under specversion \"0.2\" write "
+                "resource = \"<type>.<backend>\" and name = \"<a name>\"");
 }
 
 static sl_err read_capability(struct reader *r, const struct sl_toml_value *e,
@@ -424,8 +429,9 @@ static sl_err read_capabilities(struct reader *r, const struct sl_toml_value *ro
     if (v == NULL)
         return SL_OK;
     if (v->kind == SL_TOML_TABLE)
-        return fail(r, v->line, "capability must be an array of tables: write [[capability]], "
-                                "not [capability]");
+        return fail(r, v->line,
+                    "capability must be an array of tables: write [[capability]], "
+                    "not [capability]");
     if (v->kind != SL_TOML_ARRAY)
         return fail(r, v->line, "capability must be an array of tables ([[capability]]), not %s",
                     a_kind(v->kind));
@@ -452,8 +458,8 @@ static sl_err read_limit(struct reader *r, const struct sl_toml_entry *e, bool i
 {
     const char *form = is_duration ? SL_DURATION_FORM : SL_SIZE_FORM;
     if (e->value.kind != SL_TOML_STRING)
-        return fail(r, e->value.line, "limits.%s must be a string, not %s: expected %s",
-                    e->key, a_kind(e->value.kind), form);
+        return fail(r, e->value.line, "limits.%s must be a string, not %s: expected %s", e->key,
+                    a_kind(e->value.kind), form);
     if (strlen(e->value.u.str.ptr) != e->value.u.str.len)
         return fail(r, e->value.line, "limits.%s must not contain a NUL character", e->key);
     struct sl_error uerr = SL_ERROR_INIT;
@@ -496,8 +502,9 @@ static sl_err read_limits(struct reader *r, const struct sl_toml_value *root)
             lim->has_max_request_body = rc == SL_OK;
         } else {
             const char *guess = sl_slightfile_suggest(e->key, keys, SL_ARRAY_SIZE(keys));
-            rc = fail(r, e->line, "unknown key \"%.64s\" in [limits]%s%s%s known: timeout, "
-                                  "max_memory, max_request_body",
+            rc = fail(r, e->line,
+                      "unknown key \"%.64s\" in [limits]%s%s%s known: timeout, "
+                      "max_memory, max_request_body",
                       e->key, guess ? "; did you mean \"" : ";", guess ? guess : "",
                       guess ? "\"?" : "");
         }

@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* clang-format off */
 #define RES(n, c, p, t, b) {n, c, p, t, b, SL_SF_RES_OK}
+/* clang-format on */
 
 /* Sorted by canonical name; aliases follow their canonical entry. */
 static const struct sl_slightfile_res resources[] = {
@@ -28,8 +30,8 @@ static const struct sl_slightfile_res resources[] = {
         "distributed_locking", "etcd"),
     RES("lockd.etcd", "distributed_locking.etcd", "distributed_locking", "distributed_locking",
         "etcd"),
-    RES("distributed_locking.filesystem", "distributed_locking.filesystem",
-        "distributed_locking", "distributed_locking", "filesystem"),
+    RES("distributed_locking.filesystem", "distributed_locking.filesystem", "distributed_locking",
+        "distributed_locking", "filesystem"),
     RES("distributed_locking.redis", "distributed_locking.redis", "distributed_locking",
         "distributed_locking", "redis"),
     RES("http", "http", "http", "http", ""),
@@ -197,8 +199,8 @@ void sl_slightfile_res_list(const char *type, char *buf, size_t bufsz)
     buf[0] = '\0';
     for (size_t i = 0; i < SL_ARRAY_SIZE(resources); i++) {
         const struct sl_slightfile_res *r = &resources[i];
-        if (r->status != SL_SF_RES_OK || strcmp(r->name, r->canonical) != 0 ||
-            strcmp(r->type, type) != 0)
+        if (r->status != SL_SF_RES_OK || strcmp(r->name, r->canonical) != 0
+            || strcmp(r->type, type) != 0)
             continue;
         if (buf[0])
             append(buf, bufsz, ", ");

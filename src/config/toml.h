@@ -72,8 +72,8 @@ struct sl_toml_entry {
  * returns SL_EINVAL (SL_ENOMEM when out of memory) with "NAME:LINE:COL:
  * message" in *err, and *out is NULL. Thread-safe.
  */
-sl_err sl_toml_parse(const char *data, size_t len, const char *name,
-                     struct sl_toml_value **out, struct sl_error *err);
+sl_err sl_toml_parse(const char *data, size_t len, const char *name, struct sl_toml_value **out,
+                     struct sl_error *err);
 
 /* Reads path and parses it as above, naming it path; SL_EIO when unreadable. */
 sl_err sl_toml_parse_file(const char *path, struct sl_toml_value **out, struct sl_error *err);

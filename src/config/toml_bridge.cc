@@ -23,7 +23,8 @@ extern "C" {
 
 #include <toml++/toml.h>
 
-namespace {
+namespace
+{
 
 void set_pos(sl_toml_value *out, const toml::source_region &src)
 {
@@ -162,16 +163,16 @@ bool convert(const toml::node &node, sl_toml_value *out)
 
 } // namespace
 
-extern "C" sl_err sl_toml_parse(const char *data, size_t len, const char *name,
-                                sl_toml_value **out, sl_error *err)
+extern "C" sl_err sl_toml_parse(const char *data, size_t len, const char *name, sl_toml_value **out,
+                                sl_error *err)
 {
     *out = nullptr;
     if (name == nullptr)
         name = "<string>";
     sl_toml_value *root = nullptr;
     try {
-        toml::table tbl = toml::parse(std::string_view(data ? data : "", data ? len : 0),
-                                      std::string_view(name));
+        toml::table tbl =
+            toml::parse(std::string_view(data ? data : "", data ? len : 0), std::string_view(name));
         root = static_cast<sl_toml_value *>(sl_calloc(1, sizeof(*root)));
         if (root == nullptr)
             return sl_error_set(err, SL_ENOMEM, "%s: out of memory", name);

@@ -165,8 +165,8 @@ bool sl_toml_datetime_format(const struct sl_toml_value *v, char *buf, size_t bu
         snprintf(buf + n, bufsz - n, "Z");
     } else {
         int off = dt->offset_minutes < 0 ? -dt->offset_minutes : dt->offset_minutes;
-        snprintf(buf + n, bufsz - n, "%c%02d:%02d", dt->offset_minutes < 0 ? '-' : '+',
-                 off / 60, off % 60);
+        snprintf(buf + n, bufsz - n, "%c%02d:%02d", dt->offset_minutes < 0 ? '-' : '+', off / 60,
+                 off % 60);
     }
     return true;
 }

@@ -194,10 +194,9 @@ Test(slightfile, every_resource_string)
         {"configs.file", "configs.file", "configs", "file"},
         {"distributed_locking.etcd", "distributed_locking.etcd", "distributed_locking", "etcd"},
         {"lockd.etcd", "distributed_locking.etcd", "distributed_locking", "etcd"},
-        {"distributed_locking.redis", "distributed_locking.redis", "distributed_locking",
-         "redis"},
-        {"distributed_locking.filesystem", "distributed_locking.filesystem",
-         "distributed_locking", "filesystem"},
+        {"distributed_locking.redis", "distributed_locking.redis", "distributed_locking", "redis"},
+        {"distributed_locking.filesystem", "distributed_locking.filesystem", "distributed_locking",
+         "filesystem"},
         {"sql.postgres", "sql.postgres", "sql", "postgres"},
         {"sql.sqlite", "sql.sqlite", "sql", "sqlite"},
     };
@@ -205,8 +204,8 @@ Test(slightfile, every_resource_string)
         char text[512];
         for (int v = 1; v <= 2; v++) {
             if (v == 1)
-                snprintf(text, sizeof(text), "specversion = \"0.1\"\n[[capability]]\nname = \"%s\"\n",
-                         res[i].written);
+                snprintf(text, sizeof(text),
+                         "specversion = \"0.1\"\n[[capability]]\nname = \"%s\"\n", res[i].written);
             else
                 snprintf(text, sizeof(text),
                          "specversion = \"0.2\"\n[[capability]]\nresource = \"%s\"\nname = \"x\"\n",
@@ -284,7 +283,7 @@ Test(slightfile, slight_fixture_verdicts)
                     "line 2");
     /* empty, no-spec */
     load_fails("", NAME ": missing specversion; a slightfile starts with specversion = \"0.2\" "
-                    "(or \"0.1\")");
+                        "(or \"0.1\")");
     load_fails("[[capability]]\nname = \"keyvalue.azblob\"\n",
                NAME ": missing specversion; a slightfile starts with specversion = \"0.2\" "
                     "(or \"0.1\")");
@@ -551,8 +550,7 @@ Test(slightfile, limits_messages)
     load_fails("specversion = \"0.2\"\n[limits]\nmax_memory = \"4097MiB\"\n",
                NAME ":3: limits.max_memory '4097MiB' is more than 4GiB, the most a wasm32 "
                     "memory can hold");
-    snprintf(msg, sizeof(msg), NAME ":4: limits.max_request_body: invalid size '1 MB': %s",
-             sform);
+    snprintf(msg, sizeof(msg), NAME ":4: limits.max_request_body: invalid size '1 MB': %s", sform);
     load_fails("specversion = \"0.2\"\n[limits]\ntimeout = \"1m\"\nmax_request_body = \"1 MB\"\n",
                msg);
     load_fails("specversion = \"0.2\"\n[limits]\nmax_request_body = \"1MB\\u0000x\"\n",

@@ -139,10 +139,8 @@ Test(toml, errors_name_file_line_and_column)
         const char *text;
         const char *prefix;
     } cases[] = {
-        {"a = 1\na = 2\n", "t.toml:2:5: "},
-        {"a = \n", "t.toml:1:"},
-        {"x = [1,\n", "t.toml:1:"},
-        {"[t]\n[t]\n", "t.toml:2:"},
+        {"a = 1\na = 2\n", "t.toml:2:5: "}, {"a = \n", "t.toml:1:"},
+        {"x = [1,\n", "t.toml:1:"},         {"[t]\n[t]\n", "t.toml:2:"},
         {"s = \"\xff\"\n", "t.toml:1:"},
     };
     for (size_t i = 0; i < SL_ARRAY_SIZE(cases); i++) {
@@ -151,8 +149,7 @@ Test(toml, errors_name_file_line_and_column)
         cr_assert_eq(sl_toml_parse(cases[i].text, strlen(cases[i].text), "t.toml", &doc, &err),
                      SL_EINVAL, "case %zu accepted", i);
         cr_assert_null(doc);
-        cr_assert_eq(strncmp(err.msg, cases[i].prefix, strlen(cases[i].prefix)), 0, "%s",
-                     err.msg);
+        cr_assert_eq(strncmp(err.msg, cases[i].prefix, strlen(cases[i].prefix)), 0, "%s", err.msg);
         cr_assert_gt(strlen(err.msg), strlen(cases[i].prefix) + 3, "%s", err.msg);
     }
 }

@@ -196,8 +196,8 @@ static bool is_leaf(const cJSON *j)
 {
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "type");
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, "value");
-    return cJSON_IsObject(j) && cJSON_GetArraySize(j) == 2 && cJSON_IsString(t) &&
-           cJSON_IsString(v);
+    return cJSON_IsObject(j) && cJSON_GetArraySize(j) == 2 && cJSON_IsString(t)
+           && cJSON_IsString(v);
 }
 
 /* Compares; on a difference writes where it is into why and returns false. */
@@ -206,8 +206,7 @@ static bool same_json(const cJSON *want, const cJSON *got, struct sl_buf *path, 
 {
     if (is_leaf(want)) {
         if (!is_leaf(got)) {
-            snprintf(why, whysz, "%s: expected a value, got a table or array",
-                     sl_buf_cstr(path));
+            snprintf(why, whysz, "%s: expected a value, got a table or array", sl_buf_cstr(path));
             return false;
         }
         const char *wt = cJSON_GetObjectItemCaseSensitive(want, "type")->valuestring;
@@ -215,8 +214,8 @@ static bool same_json(const cJSON *want, const cJSON *got, struct sl_buf *path, 
         const char *wv = cJSON_GetObjectItemCaseSensitive(want, "value")->valuestring;
         const char *gv = cJSON_GetObjectItemCaseSensitive(got, "value")->valuestring;
         if (strcmp(wt, gt) != 0 || !same_leaf(wt, wv, gv)) {
-            snprintf(why, whysz, "%s: expected %s \"%s\", got %s \"%s\"", sl_buf_cstr(path), wt,
-                     wv, gt, gv);
+            snprintf(why, whysz, "%s: expected %s \"%s\", got %s \"%s\"", sl_buf_cstr(path), wt, wv,
+                     gt, gv);
             return false;
         }
         return true;
@@ -237,8 +236,8 @@ static bool same_json(const cJSON *want, const cJSON *got, struct sl_buf *path, 
         }
         return true;
     }
-    if (!cJSON_IsObject(want) || !cJSON_IsObject(got) || is_leaf(got) ||
-        cJSON_GetArraySize(want) != cJSON_GetArraySize(got)) {
+    if (!cJSON_IsObject(want) || !cJSON_IsObject(got) || is_leaf(got)
+        || cJSON_GetArraySize(want) != cJSON_GetArraySize(got)) {
         snprintf(why, whysz, "%s: table differs in type or number of keys", sl_buf_cstr(path));
         return false;
     }
@@ -316,16 +315,16 @@ static bool check_invalid(const char *root, const char *rel, char *why, size_t w
     /* Messages are "FILE:LINE:COL: text". */
     size_t plen = strlen(tpath);
     unsigned line = 0, col = 0;
-    if (strncmp(err.msg, tpath, plen) != 0 ||
-        sscanf(err.msg + plen, ":%u:%u: ", &line, &col) != 2 || line == 0) {
+    if (strncmp(err.msg, tpath, plen) != 0 || sscanf(err.msg + plen, ":%u:%u: ", &line, &col) != 2
+        || line == 0) {
         snprintf(why, whysz, "message not in FILE:LINE:COL form: %s", err.msg);
         return false;
     }
     return true;
 }
 
-static void run_corpus(const char *prefix, bool (*check)(const char *, const char *, char *,
-                                                         size_t))
+static void run_corpus(const char *prefix,
+                       bool (*check)(const char *, const char *, char *, size_t))
 {
     const char *root = corpus_dir();
     if (root == NULL)
@@ -359,8 +358,8 @@ static void run_corpus(const char *prefix, bool (*check)(const char *, const cha
         }
     }
     fclose(f);
-    fprintf(stderr, "toml-test %s: %d passed, %d failed, %d skipped\n", prefix, t.passed,
-            t.failed, t.skipped);
+    fprintf(stderr, "toml-test %s: %d passed, %d failed, %d skipped\n", prefix, t.passed, t.failed,
+            t.skipped);
     cr_expect_eq(t.failed, 0, "%d %s cases failed", t.failed, prefix);
     cr_expect_gt(t.passed, 0);
 }

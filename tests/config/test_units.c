@@ -63,9 +63,8 @@ Test(units, duration_errors)
 {
     const char *form = "expected a number followed by ms, s, m or h (e.g. 30s, 500ms)";
     char want[256];
-    static const char *const bad[] = {"30", "30sec", "30 s", " 30s", "30s ", "s", "",
-                                      "-5s", "+5s", "1.5s", "30S", "30MS", "1d", "0x10s",
-                                      "5h5m"};
+    static const char *const bad[] = {"30",  "30sec", "30 s", " 30s", "30s ", "s",     "",    "-5s",
+                                      "+5s", "1.5s",  "30S",  "30MS", "1d",   "0x10s", "5h5m"};
     for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
         snprintf(want, sizeof(want), "invalid duration '%s': %s", bad[i], form);
         dur_fails(bad[i], want);
@@ -95,8 +94,8 @@ Test(units, size_errors)
     const char *form =
         "expected a number followed by B, KB, MB, GB, KiB, MiB or GiB (e.g. 64MiB, 512KB)";
     char want[256];
-    static const char *const bad[] = {"64", "64mb", "64Mb", "64M", "64 MiB", "MiB", "",
-                                      "1.5GiB", "1TiB", "64MiBs", "-1B", "1e6B"};
+    static const char *const bad[] = {"64", "64mb",   "64Mb", "64M",    "64 MiB", "MiB",
+                                      "",   "1.5GiB", "1TiB", "64MiBs", "-1B",    "1e6B"};
     for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
         snprintf(want, sizeof(want), "invalid size '%s': %s", bad[i], form);
         size_fails(bad[i], want);
@@ -119,20 +118,27 @@ Test(units, long_input_is_cut_in_message)
 
 Test(units, format_round_trip)
 {
-    static const uint64_t ms[] = {0, 1, 999, 1000, 1500, 60000, 90000, 3600000, 7200000,
-                                  UINT64_MAX};
-    static const char *const ms_text[] = {"0s", "1ms", "999ms", "1s", "1500ms", "1m", "90s",
-                                          "1h", "2h", "18446744073709551615ms"};
+    static const uint64_t ms[] = {0,     1,     999,     1000,    1500,
+                                  60000, 90000, 3600000, 7200000, UINT64_MAX};
+    static const char *const ms_text[] = {"0s", "1ms", "999ms", "1s", "1500ms",
+                                          "1m", "90s", "1h",    "2h", "18446744073709551615ms"};
     for (size_t i = 0; i < SL_ARRAY_SIZE(ms); i++) {
         char buf[64];
         sl_format_duration(ms[i], buf, sizeof(buf));
         cr_assert_str_eq(buf, ms_text[i]);
         cr_assert_eq(dur(buf), ms[i]);
     }
-    static const uint64_t b[] = {0, 1, 1000, 1024, 1536, 2000000, UINT64_C(64) << 20,
-                                 UINT64_C(4) << 30, UINT64_C(5000000000)};
-    static const char *const b_text[] = {"0B", "1B", "1KB", "1KiB", "1536B", "2MB", "64MiB",
-                                         "4GiB", "5GB"};
+    static const uint64_t b[] = {0,
+                                 1,
+                                 1000,
+                                 1024,
+                                 1536,
+                                 2000000,
+                                 UINT64_C(64) << 20,
+                                 UINT64_C(4) << 30,
+                                 UINT64_C(5000000000)};
+    static const char *const b_text[] = {"0B",  "1B",    "1KB",  "1KiB", "1536B",
+                                         "2MB", "64MiB", "4GiB", "5GB"};
     for (size_t i = 0; i < SL_ARRAY_SIZE(b); i++) {
         char buf[64];
         sl_format_size(b[i], buf, sizeof(buf));
