@@ -42,7 +42,7 @@ static int compile_file(const char *module, const char *output, struct sl_cli_en
     memset(&info, 0, sizeof(info));
     sl_err rc = sl_fs_read_file(module, &file, err);
     if (rc != SL_OK) {
-        sl_error_set(err, SL_EMODULE, "%s", err->msg);
+        sl_error_recode(err, SL_EMODULE);
         return sl_cli_fail(err);
     }
     const uint8_t *bytes = file.data ? (const uint8_t *)file.data : (const uint8_t *)"";

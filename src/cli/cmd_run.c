@@ -209,13 +209,17 @@ static sl_err parse_run(struct sl_cli_globals *g, int argc, char **argv, struct 
             break;
         case OPT_TIMEOUT:
             rc = sl_parse_duration(op->value, &r->timeout_ms, err);
-            if (rc != SL_OK)
-                rc = sl_error_set(err, SL_EUSAGE, "--timeout: %s", err->msg);
+            if (rc != SL_OK) {
+                sl_error_prefix(err, "--timeout");
+                rc = sl_error_recode(err, SL_EUSAGE);
+            }
             break;
         case OPT_MAX_MEMORY:
             rc = sl_parse_size(op->value, &r->max_memory, err);
-            if (rc != SL_OK)
-                rc = sl_error_set(err, SL_EUSAGE, "--max-memory: %s", err->msg);
+            if (rc != SL_OK) {
+                sl_error_prefix(err, "--max-memory");
+                rc = sl_error_recode(err, SL_EUSAGE);
+            }
             break;
         case OPT_CONFIG:
             g->config = op->value;
@@ -303,6 +307,9 @@ static int run_module(struct run_args *r, struct sl_opts *o, struct sl_error *er
     fflush(stdout);
     if (rc == SL_EEXIT || (rc == SL_OK && res.outcome == SL_RT_EXITED)) {
         status = (int)inst.exit_code;
+    } else if (rc == SL_ETRAP && res.trap == SL_TRAP_MEMORY_LIMIT) {
+        /* The limit is configuration, not a guest bug: an error, not a trap. */
+        status = sl_cli_fail(err);
     } else if (rc == SL_ETRAP || (rc == SL_OK && res.outcome == SL_RT_TRAPPED)) {
         if (rc == SL_OK)
             sl_error_set(err, SL_ETRAP, "%s: trap in '%s': %s", r->module,

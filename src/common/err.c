@@ -38,6 +38,13 @@ sl_err sl_error_prefix(struct sl_error *err, const char *fmt, ...)
     return err->code;
 }
 
+sl_err sl_error_recode(struct sl_error *err, sl_err code)
+{
+    if (err != NULL)
+        err->code = code;
+    return code;
+}
+
 const char *sl_err_str(sl_err code)
 {
     static const char *const names[] = {

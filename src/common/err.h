@@ -48,6 +48,9 @@ sl_err sl_error_set(struct sl_error *err, sl_err code, const char *fmt, ...) SL_
 /* Prefixes the message already in *err with a formatted context and ": ". */
 sl_err sl_error_prefix(struct sl_error *err, const char *fmt, ...) SL_PRINTF(2, 3);
 
+/* Changes the code of a recorded error, keeping its message; returns code. */
+sl_err sl_error_recode(struct sl_error *err, sl_err code);
+
 /* Name of an error code, e.g. "SL_ENOTFOUND" -> "not found". Never NULL. */
 const char *sl_err_str(sl_err code);
 

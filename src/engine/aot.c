@@ -50,13 +50,8 @@ static void start_background(const struct aot_entry *e)
     if (setpriority(PRIO_PROCESS, 0, 10) != 0) {
         /* not fatal: compile at normal priority */
     }
-    int lock = sl_aot_lock(e, "opt.lock", false);
-    if (lock < 0)
-        _exit(0); /* another process is compiling it */
     struct sl_error err = SL_ERROR_INIT;
-    int rc = sl_aot_cc_build(e, &err) == SL_OK ? 0 : 1;
-    sl_aot_unlock(lock);
-    _exit(rc);
+    _exit(sl_aot_cc_build(e, false, &err) == SL_OK ? 0 : 1);
 }
 
 static bool stderr_is_tty(void)
@@ -73,7 +68,7 @@ static sl_err build_optimized(const struct aot_entry *e, struct sl_error *err)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (progress)
         fprintf(stderr, "slight: compiling %s (optimized tier)...", e->filename);
-    sl_err rc = sl_aot_cc_build(e, err);
+    sl_err rc = sl_aot_cc_build(e, true, err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     if (progress)
         fprintf(stderr, " %s in %.1f s\n", rc == SL_OK ? "done" : "failed",

@@ -70,11 +70,13 @@ static sl_err build_locked(const struct aot_entry *e, struct sl_error *err)
     return rc;
 }
 
-sl_err sl_aot_cc_build(const struct aot_entry *e, struct sl_error *err)
+sl_err sl_aot_cc_build(const struct aot_entry *e, bool wait, struct sl_error *err)
 {
     if (sl_aot_check_sums(e, "opt.sum"))
         return SL_OK;
-    int lock = sl_aot_lock(e, "opt.lock", true);
+    int lock = sl_aot_lock(e, "opt.lock", wait);
+    if (lock < 0 && !wait)
+        return SL_OK; /* another process is building it */
     if (lock < 0)
         return sl_error_set(err, SL_EIO, "cache: cannot lock '%s'", e->dir);
     sl_err rc = SL_OK;

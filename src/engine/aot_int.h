@@ -56,8 +56,12 @@ sl_err sl_aot_tcc_load(const struct aot_entry *e, struct sl_aot_code *out, struc
 /* Frees a TCCState from sl_aot_tcc_load. Accepts NULL. */
 void sl_aot_tcc_free(void *state);
 
-/* Builds entry/opt.so with the C compiler (no-op when present and verified). */
-sl_err sl_aot_cc_build(const struct aot_entry *e, struct sl_error *err);
+/*
+ * Builds entry/opt.so with the C compiler (no-op when present and verified),
+ * under the entry's lock: wait for a build in progress, or (wait false)
+ * leave it to the process that holds the lock.
+ */
+sl_err sl_aot_cc_build(const struct aot_entry *e, bool wait, struct sl_error *err);
 
 /* dlopens entry/opt.so after checking its hash. */
 sl_err sl_aot_cc_load(const struct aot_entry *e, struct sl_aot_code *out, struct sl_error *err);

@@ -45,7 +45,7 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
     }
     rc = sl_fs_read_file(path, &m->file, err);
     if (rc != SL_OK) {
-        rc = sl_error_set(err, SL_EMODULE, "%s", err ? err->msg : "cannot read module");
+        rc = sl_error_recode(err, SL_EMODULE);
         goto fail;
     }
     m->wasm = (const uint8_t *)m->file.data;

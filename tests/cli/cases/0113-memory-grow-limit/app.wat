@@ -1,0 +1,6 @@
+(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (memory 1 100)
+  (func (export "_start")
+    (if (i32.ne (memory.grow (i32.const 1)) (i32.const 1)) (then (call $exit (i32.const 1))))
+    (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1)) (then (call $exit (i32.const 2))))
+    (i32.store (i32.const 131068) (i32.const 5))
+    (call $exit (i32.const 42))))

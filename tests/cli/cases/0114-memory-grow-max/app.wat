@@ -1,0 +1,5 @@
+(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32))) (memory 1 2)
+  (func (export "_start")
+    (if (i32.ne (memory.grow (i32.const 1)) (i32.const 1)) (then (call $exit (i32.const 1))))
+    (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1)) (then (call $exit (i32.const 2))))
+    (call $exit (i32.const 43))))

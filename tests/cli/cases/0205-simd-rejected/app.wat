@@ -1,0 +1,1 @@
+(module (func (export "_start") (drop (v128.const i32x4 1 2 3 4))))
