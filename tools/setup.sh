@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# setup.sh -- the two commands of the README.
+#   tools/setup.sh demo   install what is missing, build, run the demo
+#   tools/setup.sh test   install, build (release and ASan+UBSan), start the
+#                         services the tests need, run every suite on both
+#                         builds, and end with one line "N passed, N failed"
+# Idempotent: installed packages and configured builds are reused.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+ROOT=$PWD
+MODE=${1:-}
+JOBS=${JOBS:-$(nproc)}
+
+# Debian packages: build, engine at run time, guest toolchain, tests.
+PKGS_BUILD="meson ninja-build pkg-config gcc g++ python3 libsodium-dev libtcc-dev tcc wabt
+  libtomlplusplus-dev libcjson-dev"
+PKGS_GUEST="clang lld wasi-libc libclang-rt-14-dev-wasm32"
+PKGS_TEST="libcriterion-dev"
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  [ ${#missing[@]} = 0 ] && return 0
+  log "installing ${missing[*]}"
+  as_root apt-get update -qq || return 1
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+configure() { # DIR ARGS...
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+}
+
+build_release() {
+  configure build --buildtype=release && meson compile -C build -j "$JOBS" >/dev/null
+}
+
+demo() {
+  install_packages $PKGS_BUILD $PKGS_GUEST || { echo "slight: package installation failed" >&2; exit 1; }
+  log "building slight"
+  build_release || exit 1
+  log "building the demo guest (examples/hello)"
+  clang --target=wasm32-wasi --sysroot=/usr -O2 examples/hello/hello.c -o build/hello.wasm || exit 1
+  log "running: build/slight run build/hello.wasm --dir /tmp:. --env WHO=world -- one two"
+  build/slight run build/hello.wasm --dir /tmp:. --env WHO=world -- one two
+}
+
+STEPS=""
+step() { # NAME COMMAND...
+  local name=$1; shift
+  log "$name"
+  if "$@"; then echo "PASS $name" >> "$STEPS"; else echo "FAIL $name" >> "$STEPS"; fi
+}
+
+check_install() {
+  local d; d=$(mktemp -d)
+  meson install -C build --destdir "$d" >/dev/null || return 1
+  local ok=0
+  for f in bin/slight share/man/man1/slight.1; do
+    [ -e "$d/usr/local/$f" ] || { echo "not installed: $f" >&2; ok=1; }
+  done
+  "$d/usr/local/bin/slight" --version >/dev/null || ok=1
+  rm -rf "$d"
+  return $ok
+}
+
+run_tests() { # BUILD_DIR
+  meson test -C "$1" --print-errorlogs --num-processes "$JOBS" >/dev/null 2>"$1/meson-test.err"
+  local rc=$?
+  [ $rc = 0 ] || tail -n 60 "$1/meson-logs/testlog.txt" >&2
+  return $rc
+}
+
+test_all() {
+  STEPS=$(mktemp)
+  export XDG_CACHE_HOME="$ROOT/build/test-cache" # one cache shared by every suite
+  step "install packages" install_packages $PKGS_BUILD $PKGS_GUEST $PKGS_TEST
+  step "build (release)" build_release
+  step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
+  step "meson install into a temporary prefix" check_install
+  rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+  step "test suites (release: guard pages, signal traps)" run_tests build
+  step "test suites (ASan+UBSan: explicit bounds checks)" run_tests build-asan
+  python3 tools/ci_summary.py "$STEPS" build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+  local rc=$?
+  rm -f "$STEPS"
+  return $rc
+}
+
+case "$MODE" in
+demo) demo ;;
+test) test_all ;;
+*) echo "usage: tools/setup.sh demo|test" >&2; exit 2 ;;
+esac
