@@ -1,0 +1,8 @@
+/* The smallest useful WASI command: prints one line. */
+#include <stdio.h>
+
+int main(void)
+{
+    puts("hello");
+    return 0;
+}
