@@ -134,4 +134,34 @@ const char *sl_slightfile_import_type(const char *import_module);
 const char *sl_slightfile_resource_lookup(const char *resource, const char **type,
                                           const char **backend);
 
+/* Where a config value comes from (SLIGHT-SPEC 2.7). */
+enum sl_slightfile_store {
+    SL_SLIGHTFILE_STORE_LOCAL,       /* the value itself, taken literally */
+    SL_SLIGHTFILE_STORE_ENVVARS,     /* ${envvars.KEY}: the slight process's environment */
+    SL_SLIGHTFILE_STORE_USERSECRETS, /* ${usersecrets.KEY}: [[secret_settings]] */
+    SL_SLIGHTFILE_STORE_AZAPP,       /* ${azapp.KEY}: Azure App Configuration */
+};
+
+/* A config value split into store and key; key points into the parsed value. */
+struct sl_slightfile_ref {
+    enum sl_slightfile_store store;
+    struct sl_str key;
+};
+
+/*
+ * Reads a config value as slight did: a value that is exactly "${...}" (no
+ * newline inside) is a reference, split at its last dot into store and key,
+ * e.g. "${envvars.REDIS_ADDRESS}"; any other value is literal (store LOCAL,
+ * key the whole value), so "redis://${envvars.H}" stays as written. A
+ * reference without a dot or with an empty side ("${X}", "${.X}") or with an
+ * unknown store ("${foo.X}", "${azapp.a.b}" -> store "azapp.a") returns
+ * SL_ECONFIG with a message quoting the value and the accepted form (slight
+ * panicked). The slightfile loader applies this to every config at load.
+ */
+sl_err sl_slightfile_ref_parse(const char *value, struct sl_slightfile_ref *out,
+                               struct sl_error *err);
+
+/* "envvars", "usersecrets", "azapp", "local". */
+const char *sl_slightfile_store_name(enum sl_slightfile_store store);
+
 #endif /* SL_CONFIG_SLIGHTFILE_H */

@@ -258,6 +258,11 @@ static sl_err read_configs(struct reader *r, const struct sl_toml_value *v,
         sl_err rc = dup_string(r, &e->value, what, &c->value);
         if (rc != SL_OK)
             return rc;
+        /* A bad ${store.key} is a start-up error here, not a panic at first use. */
+        struct sl_slightfile_ref ref;
+        struct sl_error rerr = SL_ERROR_INIT;
+        if (sl_slightfile_ref_parse(c->value, &ref, &rerr) != SL_OK)
+            return fail(r, e->value.line, "%s: %s", what, rerr.msg);
     }
     return SL_OK;
 }

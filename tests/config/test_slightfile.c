@@ -743,3 +743,65 @@ Test(slightfile, every_failing_allocation_is_reported)
     }
     cr_assert(completed);
 }
+
+/* ---- ${store.key} ------------------------------------------------------- */
+
+Test(slightfile, config_references)
+{
+    static const struct {
+        const char *value;
+        enum sl_slightfile_store store;
+        const char *key;
+    } ok[] = {
+        {"${envvars.REDIS_ADDRESS}", SL_SLIGHTFILE_STORE_ENVVARS, "REDIS_ADDRESS"},
+        {"${usersecrets.pw}", SL_SLIGHTFILE_STORE_USERSECRETS, "pw"},
+        {"${azapp.a}", SL_SLIGHTFILE_STORE_AZAPP, "a"},
+        {"${local.X}", SL_SLIGHTFILE_STORE_LOCAL, "X"},
+        {"redis://${envvars.HOST}", SL_SLIGHTFILE_STORE_LOCAL, "redis://${envvars.HOST}"},
+        {"${envvars.X} ", SL_SLIGHTFILE_STORE_LOCAL, "${envvars.X} "},
+        {"${}", SL_SLIGHTFILE_STORE_LOCAL, "${}"},
+        {"${envvars.A\n}", SL_SLIGHTFILE_STORE_LOCAL, "${envvars.A\n}"},
+        {"plain", SL_SLIGHTFILE_STORE_LOCAL, "plain"},
+        {"", SL_SLIGHTFILE_STORE_LOCAL, ""},
+        {"${envvars.}x}", SL_SLIGHTFILE_STORE_ENVVARS, "}x"},
+    };
+    for (size_t i = 0; i < SL_ARRAY_SIZE(ok); i++) {
+        struct sl_slightfile_ref ref;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_slightfile_ref_parse(ok[i].value, &ref, &err), SL_OK, "%s: %s", ok[i].value,
+                     err.msg);
+        cr_assert_eq(ref.store, ok[i].store, "%s", ok[i].value);
+        cr_assert_eq(ref.key.len, strlen(ok[i].key), "%s", ok[i].value);
+        cr_assert_eq(memcmp(ref.key.ptr, ok[i].key, ref.key.len), 0, "%s", ok[i].value);
+    }
+    static const struct {
+        const char *value, *msg;
+    } bad[] = {
+        {"${X}", "invalid reference \"${X}\": expected ${store.key} with store envvars, "
+                 "usersecrets, azapp or local, e.g. ${envvars.REDIS_ADDRESS}"},
+        {"${.X}", "invalid reference \"${.X}\": expected ${store.key} with store envvars, "
+                  "usersecrets, azapp or local, e.g. ${envvars.REDIS_ADDRESS}"},
+        {"${envvars.}", "invalid reference \"${envvars.}\": expected ${store.key} with store "
+                        "envvars, usersecrets, azapp or local, e.g. ${envvars.REDIS_ADDRESS}"},
+        {"${foo.X}", "unknown config store \"foo\" in \"${foo.X}\"; known: envvars, usersecrets, "
+                     "azapp, local"},
+        {"${azapp.a.b}", "unknown config store \"azapp.a\" in \"${azapp.a.b}\"; known: envvars, "
+                         "usersecrets, azapp, local"},
+    };
+    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
+        struct sl_slightfile_ref ref;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_slightfile_ref_parse(bad[i].value, &ref, &err), SL_ECONFIG, "%s",
+                     bad[i].value);
+        cr_assert_str_eq(err.msg, bad[i].msg);
+    }
+    cr_assert_str_eq(sl_slightfile_store_name(SL_SLIGHTFILE_STORE_USERSECRETS), "usersecrets");
+}
+
+Test(slightfile, bad_reference_is_a_load_error)
+{
+    load_fails("specversion = \"0.2\"\n[[capability]]\nresource = \"kv.redis\"\nname = \"a\"\n"
+               "[capability.configs]\nREDIS_ADDRESS = \"${env.REDIS}\"\n",
+               NAME ":6: capability \"a\": config REDIS_ADDRESS: unknown config store \"env\" in "
+                    "\"${env.REDIS}\"; known: envvars, usersecrets, azapp, local");
+}
