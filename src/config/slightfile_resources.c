@@ -241,13 +241,20 @@ static void list_all(char *buf, size_t bufsz)
 void sl_slightfile_res_hint(const char *s, char *buf, size_t bufsz)
 {
     const char *names[SL_ARRAY_SIZE(resources)];
+    const struct sl_slightfile_res *entries[SL_ARRAY_SIZE(resources)];
     size_t n = 0;
-    for (size_t i = 0; i < SL_ARRAY_SIZE(resources); i++)
-        if (resources[i].status == SL_SF_RES_OK)
+    for (size_t i = 0; i < SL_ARRAY_SIZE(resources); i++) {
+        if (resources[i].status == SL_SF_RES_OK) {
+            entries[n] = &resources[i];
             names[n++] = resources[i].name;
+        }
+    }
     const char *guess = sl_slightfile_suggest(s, names, n);
+    const char *type = type_of_prefix(s);
+    for (size_t i = 0; guess && i < n; i++)
+        if (names[i] == guess)
+            type = entries[i]->type;
     char known[400] = "";
-    const char *type = guess ? sl_slightfile_res_find(guess)->type : type_of_prefix(s);
     if (type)
         sl_slightfile_res_list(type, known, sizeof(known));
     else
