@@ -46,7 +46,7 @@ configure() { # DIR ARGS...
 }
 
 build_release() {
-  configure build --buildtype=release && meson compile -C build -j "$JOBS" >/dev/null
+  configure build --buildtype=release -Dwerror=true && meson compile -C build -j "$JOBS" >/dev/null
 }
 
 demo() {
@@ -90,7 +90,7 @@ test_all() {
   export XDG_CACHE_HOME="$ROOT/build/test-cache" # one cache shared by every suite
   step "install packages" install_packages $PKGS_BUILD $PKGS_GUEST $PKGS_TEST
   step "build (release)" build_release
-  step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
+  step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
   step "meson install into a temporary prefix" check_install
   rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
   step "test suites (release: guard pages, signal traps)" run_tests build

@@ -6,6 +6,8 @@
 #include "sl_common.h"
 
 #include "cli_engine.h"
+#include "config/slightfile.h"
+#include "common/fs.h"
 #include "wasi/wasi.h"
 
 #include <stdlib.h>
@@ -37,13 +39,29 @@ sl_err sl_cli_engine_tier(struct sl_cli_engine *e, const char *value, struct sl_
 static bool declares(void *opaque, const char *import_module)
 {
     const struct sl_run_providers *p = opaque;
-    (void)import_module;
-    return p->link_all;
+    if (p->link_all)
+        return true;
+    const char *type = sl_slightfile_import_type(import_module);
+    return p->slightfile != NULL && type != NULL && sl_slightfile_declares(p->slightfile, type);
 }
 
-void sl_cli_providers_init(struct sl_run_providers *p, bool link_all)
+sl_err sl_cli_load_slightfile(const char *path, struct sl_slightfile **out,
+                              struct sl_error *err)
+{
+    *out = NULL;
+    if (path == NULL) {
+        if (!sl_fs_exists("slightfile.toml"))
+            return SL_OK;
+        path = "slightfile.toml";
+    }
+    return sl_slightfile_load(path, out, err);
+}
+
+void sl_cli_providers_init(struct sl_run_providers *p, const struct sl_slightfile *sf,
+                           bool link_all)
 {
     memset(p, 0, sizeof(*p));
+    p->slightfile = sf;
     p->tables[0] = sl_wasi_host_fns;
     p->link.tables = p->tables;
     p->link.ntables = 1;

@@ -23,13 +23,28 @@ void sl_cli_engine_init(struct sl_cli_engine *e);
 sl_err sl_cli_engine_tier(struct sl_cli_engine *e, const char *value, struct sl_error *err);
 
 /* The host functions a module may import and the capabilities declared. */
+struct sl_slightfile;
+
 struct sl_run_providers {
     struct sl_host_fn_table tables[2];
     struct sl_link_providers link;
     bool link_all;
+    const struct sl_slightfile *slightfile; /* borrowed, may be NULL */
 };
 
-/* Fills p with WASI (and, later, capability glue); link_all declares every capability. */
-void sl_cli_providers_init(struct sl_run_providers *p, bool link_all);
+/*
+ * Fills p with WASI (and, later, capability glue). A capability import is
+ * declared when sf (may be NULL) declares its type, or by link_all (-l).
+ */
+void sl_cli_providers_init(struct sl_run_providers *p, const struct sl_slightfile *sf,
+                           bool link_all);
+
+/*
+ * Loads the slightfile: path when given (-c), else ./slightfile.toml when it
+ * exists, else none (*out NULL, SL_OK). An unreadable or invalid file is an
+ * error.
+ */
+sl_err sl_cli_load_slightfile(const char *path, struct sl_slightfile **out,
+                              struct sl_error *err);
 
 #endif /* SL_CLI_CLI_ENGINE_H */

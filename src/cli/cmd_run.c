@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/units.h"
+#include "config/slightfile.h"
 #include "engine/module.h"
 #include "wasi/wasi.h"
 
@@ -77,6 +78,7 @@ struct run_args {
     int *listen_fds;
     size_t nlisten;
     uint64_t timeout_ms;
+    bool timeout_set;
     uint64_t max_memory;
     struct sl_cli_engine engine;
 };
@@ -209,6 +211,7 @@ static sl_err parse_run(struct sl_cli_globals *g, int argc, char **argv, struct 
             break;
         case OPT_TIMEOUT:
             rc = sl_parse_duration(op->value, &r->timeout_ms, err);
+            r->timeout_set = true;
             if (rc != SL_OK) {
                 sl_error_prefix(err, "--timeout");
                 rc = sl_error_recode(err, SL_EUSAGE);
@@ -247,20 +250,45 @@ static uint32_t limit_pages(uint64_t bytes)
     return pages > 65536 ? 65536 : (uint32_t)pages;
 }
 
-static int run_module(struct run_args *r, struct sl_opts *o, struct sl_error *err)
+static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_opts *o,
+                      struct sl_error *err)
 {
+    struct sl_slightfile *sf = NULL;
     struct sl_module *mod = NULL;
     struct sl_wasi_ctx *wasi = NULL;
     struct sl_instance inst;
     struct sl_rt_result res;
+    const struct sl_guest_export *start;
+    struct sl_wasi_preopen cwd = {".", "."};
+    struct sl_wasi_config cfg;
     int status = SL_EXIT_ERROR;
     memset(&inst, 0, sizeof(inst));
 
-    struct sl_run_providers prov;
-    sl_cli_providers_init(&prov, r->link_all);
-    sl_err rc = sl_module_load(r->module, &r->engine.aot, &prov.link, &mod, err);
+    sl_err rc = sl_cli_load_slightfile(g->config, &sf, err);
     if (rc != SL_OK)
         return sl_cli_fail(err);
+    if (sf != NULL) {
+        /* The command line wins over the slightfile's [limits]. */
+        if (!r->timeout_set && sf->limits.has_timeout)
+            r->timeout_ms = sf->limits.timeout_ms;
+        if (r->max_memory == 0 && sf->limits.has_max_memory)
+            r->max_memory = sf->limits.max_memory;
+        if (sl_slightfile_declares(sf, "http")) {
+            sl_error_set(err, SL_EUNSUPPORTED,
+                         "%s: the http capability is not supported by this version of slight "
+                         "yet",
+                         sf->path);
+            sl_slightfile_free(sf);
+            return sl_cli_fail(err);
+        }
+    }
+    struct sl_run_providers prov;
+    sl_cli_providers_init(&prov, sf, r->link_all);
+    rc = sl_module_load(r->module, &r->engine.aot, &prov.link, &mod, err);
+    if (rc != SL_OK) {
+        sl_slightfile_free(sf);
+        return sl_cli_fail(err);
+    }
 
     const char **argv = sl_calloc(o->nrest + 1, sizeof(*argv));
     if (argv == NULL) {
@@ -270,8 +298,7 @@ static int run_module(struct run_args *r, struct sl_opts *o, struct sl_error *er
     argv[0] = r->module;
     for (size_t i = 0; i < o->nrest; i++)
         argv[i + 1] = o->rest[i];
-    struct sl_wasi_preopen cwd = {".", "."};
-    struct sl_wasi_config cfg = {
+    cfg = (struct sl_wasi_config){
         .argv = argv,
         .argc = o->nrest + 1,
         .env = (const char *const *)r->env,
@@ -290,7 +317,7 @@ static int run_module(struct run_args *r, struct sl_opts *o, struct sl_error *er
         goto fail;
     inst.wasi = wasi;
 
-    const struct sl_guest_export *start = sl_module_export(mod, "_start");
+    start = sl_module_export(mod, "_start");
     if (start == NULL || strcmp(start->sig, ":") != 0) {
         sl_error_set(err, SL_EMODULE,
                      "%s: exports no '_start' function of type () -> () (a WASI command needs one)",
@@ -324,6 +351,7 @@ static int run_module(struct run_args *r, struct sl_opts *o, struct sl_error *er
     sl_module_release_instance(mod, &inst);
     sl_wasi_ctx_free(wasi);
     sl_module_free(mod);
+    sl_slightfile_free(sf);
     return status;
 fail:
     status = sl_cli_fail(err);
@@ -331,6 +359,7 @@ fail:
         sl_module_release_instance(mod, &inst);
     sl_wasi_ctx_free(wasi);
     sl_module_free(mod);
+    sl_slightfile_free(sf);
     return status;
 }
 
@@ -354,7 +383,7 @@ int sl_cmd_run(struct sl_cli_globals *g, int argc, char **argv)
         sl_opts_release(&o);
         return 0;
     }
-    int status = run_module(&r, &o, &err);
+    int status = run_module(g, &r, &o, &err);
     run_args_release(&r);
     sl_opts_release(&o);
     return status;

@@ -66,7 +66,7 @@ bool sl_aot_is_artifact(const uint8_t *data, size_t len);
 
 /*
  * Checks an artifact's header and hash and installs its code into the
- * cache. On success *wasm/*wasm_len point into data (borrowed).
+ * cache. On success *wasm and *wasm_len point into data (borrowed).
  */
 sl_err sl_aot_open_artifact(const uint8_t *data, size_t len, const char *filename,
                             const struct sl_aot_opts *opts, const uint8_t **wasm,

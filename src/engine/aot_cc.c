@@ -22,7 +22,7 @@ static const char *const opt_files[] = {"opt.so"};
 
 static sl_err build_locked(const struct aot_entry *e, struct sl_error *err)
 {
-    char gc[4200], glue[4200], tmp[4200], final[4200];
+    char gc[4200], glue[4200], tmp[4300], final[4200];
     sl_aot_entry_path(e, "g.c", gc, sizeof(gc));
     sl_aot_entry_path(e, "glue.c", glue, sizeof(glue));
     sl_aot_entry_path(e, "opt.so", final, sizeof(final));

@@ -59,8 +59,8 @@ sl_err sl_aot_tcc_load(const struct aot_entry *e, struct sl_aot_code *out, struc
         tcc_delete(s);
         goto out;
     }
-    sl_guest_describe_fn describe =
-        (sl_guest_describe_fn)tcc_get_symbol(s, SL_GUEST_DESCRIBE_SYMBOL);
+    sl_guest_describe_fn describe;
+    describe = (sl_guest_describe_fn)tcc_get_symbol(s, SL_GUEST_DESCRIBE_SYMBOL);
     if (describe == NULL) {
         rc = sl_error_set(err, SL_ECOMPILE, "%s: baseline code has no %s", e->filename,
                           SL_GUEST_DESCRIBE_SYMBOL);

@@ -206,6 +206,7 @@ sl_err sl_glue_generate(const struct sl_wasm_module *m, const char *w2c_header,
     struct w2c_facts f = {.ctx_fields = SL_BUF_INIT};
     struct sl_buf sym = SL_BUF_INIT;
     struct sl_buf table = SL_BUF_INIT;
+    uint32_t nfunc = 0, k = 0, nexp = 0;
     sl_err rc = read_facts(w2c_header, &f, err);
     if (rc != SL_OK)
         goto out;
@@ -215,7 +216,6 @@ sl_err sl_glue_generate(const struct sl_wasm_module *m, const char *w2c_header,
         goto oom;
 
     /* Imports: one forwarding function and one slot each. */
-    uint32_t nfunc = 0, k = 0;
     for (uint32_t i = 0; i < m->nimports; i++)
         if (m->imports[i].kind == SL_WASM_KIND_FUNC)
             nfunc++;
@@ -263,7 +263,6 @@ sl_err sl_glue_generate(const struct sl_wasm_module *m, const char *w2c_header,
     }
 
     /* Exports: an invoke thunk per function we can call with cells. */
-    uint32_t nexp = 0;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const struct sl_wasm_export *e = &m->exports[i];
         const struct sl_wasm_functype *t;

@@ -149,7 +149,7 @@ static bool read_leb(struct cursor *c, const char *what, unsigned bits, bool is_
     snprintf(type, sizeof(type), "%c%u", is_signed ? 's' : 'u', bits);
     uint64_t result = 0;
     for (unsigned i = 0;; i++) {
-        uint8_t b;
+        uint8_t b = 0;
         if (!read_u8(c, what, &b))
             return false;
         unsigned shift = 7 * i;
@@ -177,7 +177,7 @@ static bool read_leb(struct cursor *c, const char *what, unsigned bits, bool is_
 
 static bool read_u32(struct cursor *c, const char *what, uint32_t *out)
 {
-    uint64_t v;
+    uint64_t v = 0;
     if (!read_leb(c, what, 32, false, &v))
         return false;
     *out = (uint32_t)v;
@@ -203,8 +203,8 @@ static size_t utf8_invalid_at(const uint8_t *s, size_t len)
     size_t i = 0;
     while (i < len) {
         uint8_t b = s[i];
-        size_t n;
-        uint32_t cp;
+        size_t n = 0;
+        uint32_t cp = 0;
         if (b < 0x80) {
             i++;
             continue;
@@ -238,7 +238,7 @@ static size_t utf8_invalid_at(const uint8_t *s, size_t len)
 /* A length-prefixed UTF-8 name, copied and NUL-terminated into *out (owned by caller). */
 static bool read_name(struct cursor *c, const char *what, char **out, uint32_t *out_len)
 {
-    uint32_t len;
+    uint32_t len = 0;
     char lenwhat[64];
     snprintf(lenwhat, sizeof(lenwhat), "%s length", what);
     if (!read_u32(c, lenwhat, &len))
@@ -325,7 +325,7 @@ static bool read_limits(struct reader *r, bool memory, struct sl_wasm_limits *li
 {
     struct cursor *c = &r->c;
     size_t at = c->pos;
-    uint8_t flags;
+    uint8_t flags = 0;
     if (!read_u8(c, "limits flags", &flags))
         return false;
     uint8_t allowed = memory ? 0x07 : 0x01;
@@ -387,7 +387,7 @@ static bool read_global_type(struct reader *r, uint8_t *type, bool *mut)
     if (!read_valtype(r, "global type", type))
         return false;
     size_t at = c->pos;
-    uint8_t b;
+    uint8_t b = 0;
     if (!read_u8(c, "global mutability", &b))
         return false;
     if (b > 1)
@@ -410,10 +410,10 @@ static bool read_blocktype(struct reader *r)
         return true;
     }
     if (b >= 0x40 && b < 0x80) {
-        uint8_t t;
+        uint8_t t = 0;
         return read_valtype(r, "block type", &t);
     }
-    uint64_t v;
+    uint64_t v = 0;
     if (!read_leb(c, "block type", 33, true, &v))
         return false;
     if ((int64_t)v < 0)
@@ -428,7 +428,7 @@ static bool read_blocktype(struct reader *r)
 static bool read_memidx(struct reader *r, const char *what)
 {
     size_t at = r->c.pos;
-    uint32_t idx;
+    uint32_t idx = 0;
     if (!read_u32(&r->c, what, &idx))
         return false;
     if (idx != 0)
@@ -440,8 +440,8 @@ static bool read_memarg(struct reader *r)
 {
     struct cursor *c = &r->c;
     size_t at = c->pos;
-    uint32_t align;
-    uint64_t off;
+    uint32_t align = 0;
+    uint64_t off = 0;
     if (!read_u32(c, "memory alignment", &align))
         return false;
     if (align & 0x40) {
@@ -458,7 +458,7 @@ static bool read_memarg(struct reader *r)
 static bool read_tableidx(struct reader *r)
 {
     size_t at = r->c.pos;
-    uint32_t idx;
+    uint32_t idx = 0;
     if (!read_u32(&r->c, "table index", &idx))
         return false;
     if (idx != 0)
@@ -468,13 +468,13 @@ static bool read_tableidx(struct reader *r)
 
 static bool read_index(struct reader *r, const char *what)
 {
-    uint32_t idx;
+    uint32_t idx = 0;
     return read_u32(&r->c, what, &idx);
 }
 
 static bool scan_prefix_fc(struct reader *r, size_t at)
 {
-    uint32_t op;
+    uint32_t op = 0;
     if (!read_u32(&r->c, "0xfc opcode", &op))
         return false;
     if (op <= 7) {
@@ -512,7 +512,7 @@ static bool scan_prefix_fc(struct reader *r, size_t at)
 static bool scan_prefix_fd(struct reader *r, size_t at)
 {
     struct cursor *c = &r->c;
-    uint32_t op;
+    uint32_t op = 0;
     note_feature(r, SL_WASM_FEAT_SIMD, at);
     if (!read_u32(c, "SIMD opcode", &op))
         return false;
@@ -532,13 +532,13 @@ static bool scan_prefix_fd(struct reader *r, size_t at)
 static bool scan_prefix_fe(struct reader *r, size_t at)
 {
     struct cursor *c = &r->c;
-    uint32_t op;
+    uint32_t op = 0;
     note_feature(r, SL_WASM_FEAT_THREADS, at);
     if (!read_u32(c, "atomic opcode", &op))
         return false;
     if (op == 0x03) { /* atomic.fence */
         size_t bat = c->pos;
-        uint8_t b;
+        uint8_t b = 0;
         if (!read_u8(c, "atomic.fence flags", &b))
             return false;
         if (b != 0)
@@ -553,12 +553,12 @@ static bool scan_prefix_fe(struct reader *r, size_t at)
 static bool scan_try_table(struct reader *r)
 {
     struct cursor *c = &r->c;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_blocktype(r) || !read_count(c, "catch clause count", 2, &n))
         return false;
     for (uint32_t i = 0; i < n; i++) {
         size_t at = c->pos;
-        uint8_t kind;
+        uint8_t kind = 0;
         if (!read_u8(c, "catch clause kind", &kind))
             return false;
         if (kind > 3)
@@ -576,9 +576,9 @@ static bool scan_instr(struct reader *r, uint32_t *depth)
 {
     struct cursor *c = &r->c;
     size_t at = c->pos;
-    uint8_t op;
+    uint8_t op = 0;
     uint32_t idx, n;
-    uint64_t v;
+    uint64_t v = 0;
     if (!read_u8(c, "instruction", &op))
         return false;
     switch (op) {
@@ -650,7 +650,7 @@ static bool scan_instr(struct reader *r, uint32_t *depth)
         if (!read_count(c, "select type count", 1, &n))
             return false;
         for (uint32_t i = 0; i < n; i++) {
-            uint8_t t;
+            uint8_t t = 0;
             if (!read_valtype(r, "select type", &t))
                 return false;
         }
@@ -678,7 +678,7 @@ static bool scan_instr(struct reader *r, uint32_t *depth)
     case 0x44: /* f64.const */
         return skip_bytes(c, "f64 constant", 8);
     case 0xd0: { /* ref.null */
-        uint8_t t;
+        uint8_t t = 0;
         note_feature(r, SL_WASM_FEAT_REFERENCE_TYPES, at);
         return read_reftype(r, "ref.null", &t);
     }
@@ -727,7 +727,7 @@ static bool read_type_section(struct reader *r)
 {
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "type count", 3, &n))
         return false;
     m->types = sl_calloc(n, sizeof(*m->types));
@@ -736,7 +736,7 @@ static bool read_type_section(struct reader *r)
     for (uint32_t i = 0; i < n; i++) {
         struct sl_wasm_functype *t = &m->types[i];
         size_t at = c->pos;
-        uint8_t form;
+        uint8_t form = 0;
         if (!read_u8(c, "function type", &form))
             return false;
         if (form != 0x60)
@@ -768,7 +768,7 @@ static bool read_import_section(struct reader *r)
 {
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "import count", 4, &n))
         return false;
     m->imports = sl_calloc(n, sizeof(*m->imports));
@@ -782,7 +782,7 @@ static bool read_import_section(struct reader *r)
             || !read_name(c, "import name", &im->name, NULL))
             return false;
         size_t at = c->pos;
-        uint8_t kind;
+        uint8_t kind = 0;
         if (!read_u8(c, "import kind", &kind))
             return false;
         switch (kind) {
@@ -816,7 +816,7 @@ static bool read_import_section(struct reader *r)
             break;
         case SL_WASM_KIND_TAG: {
             size_t aat = c->pos;
-            uint8_t attr;
+            uint8_t attr = 0;
             note_feature(r, SL_WASM_FEAT_EXCEPTIONS, at);
             if (!read_u8(c, "tag attribute", &attr))
                 return false;
@@ -839,7 +839,7 @@ static bool read_function_section(struct reader *r)
 {
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "function count", 1, &n))
         return false;
     m->func_types = sl_calloc(n, sizeof(*m->func_types));
@@ -857,7 +857,7 @@ static bool read_table_section(struct reader *r)
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
     size_t at = c->pos;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "table count", 3, &n))
         return false;
     m->tables = sl_calloc(n, sizeof(*m->tables));
@@ -880,7 +880,7 @@ static bool read_memory_section(struct reader *r)
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
     size_t at = c->pos;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "memory count", 2, &n))
         return false;
     m->memories = sl_calloc(n, sizeof(*m->memories));
@@ -900,14 +900,14 @@ static bool read_tag_section(struct reader *r)
 {
     struct cursor *c = &r->c;
     size_t at = c->pos;
-    uint32_t n;
+    uint32_t n = 0;
     note_feature(r, SL_WASM_FEAT_EXCEPTIONS, at);
     if (!read_count(c, "tag count", 2, &n))
         return false;
     for (uint32_t i = 0; i < n; i++) {
         size_t aat = c->pos;
-        uint8_t attr;
-        uint32_t ti;
+        uint8_t attr = 0;
+        uint32_t ti = 0;
         if (!read_u8(c, "tag attribute", &attr))
             return false;
         if (attr != 0)
@@ -922,12 +922,12 @@ static bool read_tag_section(struct reader *r)
 static bool read_global_section(struct reader *r)
 {
     struct cursor *c = &r->c;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "global count", 3, &n))
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t type;
-        bool mut;
+        uint8_t type = 0;
+        bool mut = 0;
         if (!read_global_type(r, &type, &mut) || !push_global(r, mut)
             || !scan_expr(r, "global initializer"))
             return false;
@@ -979,7 +979,7 @@ static bool read_export_section(struct reader *r)
 {
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "export count", 3, &n))
         return false;
     m->exports = sl_calloc(n, sizeof(*m->exports));
@@ -994,13 +994,13 @@ static bool read_export_section(struct reader *r)
             return false;
         m->nexports = i + 1;
         size_t at = c->pos;
-        uint8_t kind;
+        uint8_t kind = 0;
         if (!read_u8(c, "export kind", &kind))
             return false;
         size_t iat = c->pos;
         if (!read_u32(c, "export index", &ex->index))
             return false;
-        uint32_t limit;
+        uint32_t limit = 0;
         const char *what, *what_plural;
         switch (kind) {
         case SL_WASM_KIND_FUNC:
@@ -1059,7 +1059,7 @@ static bool read_elem_kind(struct reader *r)
 {
     struct cursor *c = &r->c;
     size_t at = c->pos;
-    uint8_t k;
+    uint8_t k = 0;
     if (!read_u8(c, "element kind", &k))
         return false;
     if (k != 0)
@@ -1070,13 +1070,13 @@ static bool read_elem_kind(struct reader *r)
 static bool read_element_section(struct reader *r)
 {
     struct cursor *c = &r->c;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "element segment count", 2, &n))
         return false;
     for (uint32_t i = 0; i < n; i++) {
         size_t at = c->pos;
         uint32_t flags, count, idx;
-        uint8_t t;
+        uint8_t t = 0;
         if (!read_u32(c, "element segment flags", &flags))
             return false;
         if (flags > 7)
@@ -1117,7 +1117,7 @@ static bool read_code_section(struct reader *r, size_t sec_start)
     struct cursor *c = &r->c;
     struct sl_wasm_module *m = r->m;
     size_t at = c->pos;
-    uint32_t n;
+    uint32_t n = 0;
     m->code_offset = sec_start;
     if (!read_count(c, "function body count", 2, &n))
         return false;
@@ -1132,7 +1132,7 @@ static bool read_code_section(struct reader *r, size_t sec_start)
     memcpy(sec_scope, c->scope, sizeof(sec_scope));
     for (uint32_t i = 0; i < n; i++) {
         uint32_t fi = m->nfunc_imports + i;
-        uint32_t size;
+        uint32_t size = 0;
         size_t size_at = c->pos;
         if (!read_u32(c, "function body size", &size))
             return false;
@@ -1145,14 +1145,14 @@ static bool read_code_section(struct reader *r, size_t sec_start)
         c->scope_size = size;
         snprintf(c->scope, sizeof(c->scope), "function %u body", fi);
         r->cur_func = fi;
-        uint32_t ngroups;
+        uint32_t ngroups = 0;
         uint64_t nlocals = 0;
         if (!read_count(c, "local declaration count", 2, &ngroups))
             return false;
         for (uint32_t k = 0; k < ngroups; k++) {
             size_t lat = c->pos;
-            uint32_t cnt;
-            uint8_t t;
+            uint32_t cnt = 0;
+            uint8_t t = 0;
             if (!read_u32(c, "local count", &cnt) || !read_valtype(r, "local type", &t))
                 return false;
             nlocals += cnt;
@@ -1178,7 +1178,7 @@ static bool read_data_section(struct reader *r)
 {
     struct cursor *c = &r->c;
     size_t at = c->pos;
-    uint32_t n;
+    uint32_t n = 0;
     if (!read_count(c, "data segment count", 2, &n))
         return false;
     if (r->has_datacount && n != r->datacount)
@@ -1279,7 +1279,7 @@ static bool read_sections(struct reader *r)
             last = id;
         }
         size_t size_at = c->pos;
-        uint32_t size;
+        uint32_t size = 0;
         if (c->pos >= c->len)
             return fail(c, at, "truncated %s section: the file ends before its size",
                         section_names[id]);
@@ -1504,7 +1504,7 @@ const struct sl_wasm_export *sl_wasm_find_export(const struct sl_wasm_module *m,
 
 const struct sl_wasm_functype *sl_wasm_func_type(const struct sl_wasm_module *m, uint32_t fi)
 {
-    uint32_t ti;
+    uint32_t ti = 0;
     if (fi < m->nfunc_imports) {
         uint32_t i = 0;
         for (uint32_t k = 0; i < m->nimports; i++)

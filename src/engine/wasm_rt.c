@@ -293,6 +293,7 @@ static uint32_t rt_register_func_type(uint32_t params, uint32_t results,
                                       const wasm_rt_type_t *tv)
 {
     uint32_t n = params + results, idx;
+    wasm_rt_type_t *copy;
     pthread_mutex_lock(&types_lock);
     for (idx = 0; idx < ntypes; idx++)
         if (types[idx].params == params && types[idx].results == results
@@ -306,7 +307,7 @@ static uint32_t rt_register_func_type(uint32_t params, uint32_t results,
         types = p;
         types_cap = cap;
     }
-    wasm_rt_type_t *copy = malloc((n ? n : 1) * sizeof(*copy));
+    copy = malloc((n ? n : 1) * sizeof(*copy));
     if (copy == NULL)
         goto oom;
     memcpy(copy, tv, n * sizeof(*copy));

@@ -1,0 +1,1 @@
+(module (func (export "_start") (loop $l (br $l))))
