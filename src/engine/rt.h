@@ -66,6 +66,9 @@ sl_err sl_rt_set_deadline(uint64_t deadline_ns, struct sl_error *err);
 /* CLOCK_MONOTONIC now, in ns. */
 uint64_t sl_rt_now_ns(void);
 
+/* Bytes of address space a memory of max_pages reserves (guard pages: 8 GiB + 64 KiB). */
+uint64_t sl_rt_memory_reservation(uint32_t max_pages);
+
 /* True when guest memories are checked by guard pages (release builds). */
 bool sl_rt_guard_pages(void);
 

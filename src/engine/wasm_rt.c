@@ -158,6 +158,11 @@ void sl_rt_call(struct sl_instance *inst, const struct sl_guest_desc *desc,
 
 /* ---- linear memory ---- */
 
+uint64_t sl_rt_memory_reservation(uint32_t max_pages)
+{
+    return sl_rt_guard_pages() ? GUARD_RESERVATION : (uint64_t)max_pages * PAGE_SIZE_WASM;
+}
+
 static uint32_t clamp_max(uint32_t max_pages)
 {
     uint32_t limit = sl_rt_thread_self()->memory_limit;
@@ -179,7 +184,7 @@ static void rt_allocate_memory(wasm_rt_memory_t *mem, uint32_t initial, uint32_t
                   "initial memory of %u pages (%llu KiB) exceeds the memory limit of %u pages",
                   initial, (unsigned long long)initial * 64, max);
     }
-    uint64_t reserve = sl_rt_guard_pages() ? GUARD_RESERVATION : (uint64_t)max * PAGE_SIZE_WASM;
+    uint64_t reserve = sl_rt_memory_reservation(max);
     t->in_rt = 1;
     void *p = NULL;
     if (reserve > 0) {
