@@ -179,7 +179,7 @@ fi
 # ---------------------------------------------------------------- (b)
 echo
 echo "(b) first run of a large module: baseline tier, empty cache, time to _start"
-B_START=""
+B_START="" C_SIZE="" C_RSS="" D_CALLS=""
 if [ -f large.wasm ]; then
     echo "  module: large.wasm, $(stat -c %s large.wasm) bytes ($LARGE_FUNCS generated functions)"
     if have wasm2c; then
@@ -252,6 +252,7 @@ echo
 echo "(c) footprint"
 if ((SLIGHT_OK)); then
     size=$(stat -L -c %s "$SLIGHT")
+    C_SIZE=$size
     echo "  binary size: $size bytes ($(awk -v s="$size" 'BEGIN { printf "%.2f MiB", s / 1048576 }'))$(file -L "$SLIGHT" 2>/dev/null | grep -q 'not stripped' && echo ', not stripped')"
     if have readelf; then
         needed=$(readelf -d "$SLIGHT" 2>/dev/null | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')
@@ -288,6 +289,7 @@ idle_rss() { # label cmd... : starts cmd (not through a wrapper, so that $!
     kill "$dog" 2>/dev/null
     wait "$dog" 2>/dev/null
     if [ -n "$rss" ]; then
+        case "$label" in slight*) C_RSS="$rss KiB ($label)" ;; esac
         printf '  idle RSS %-31s %6s KiB (peak %s KiB, %s threads)%s\n' "$label:" "$rss" "$hwm" "$thr" \
             "$(grep -q busy-waiting log/sleep.err && echo ' [sleep unsupported: guest busy-waited]')"
     else
@@ -316,15 +318,16 @@ fi
 # ---------------------------------------------------------------- (d)
 echo
 echo "(d) system calls of a cached 'slight run hello.wasm' (strace -c -f)"
-strace_total() { # outfile cmd... -> prints total calls
-    strace -f -c -o "$1" "${@:2}" >/dev/null 2>&1 </dev/null
+strace_total() { # outfile cmd... -> prints total calls; fails if cmd failed
+    strace -f -c -o "$1" "${@:2}" >/dev/null 2>&1 </dev/null || return 1
     awk '$NF == "total" { print $4 }' "$1"
 }
 if ! have strace; then
     echo "  n/a (strace not installed: apt-get install -y strace)"
 elif can_run hello.wasm; then
-    s_calls=$(strace_total log/strace.slight "$SLIGHT" run hello.wasm)
-    t_calls=$(strace_total log/strace.true /bin/true)
+    s_calls=$(strace_total log/strace.slight "$SLIGHT" run hello.wasm) || s_calls=""
+    t_calls=$(strace_total log/strace.true /bin/true) || t_calls=""
+    D_CALLS=$s_calls
     echo "  slight run hello.wasm: ${s_calls:-n/a} system calls (/bin/true: ${t_calls:-n/a})"
     if [ -n "$s_calls" ]; then
         echo "  most frequent:"
@@ -352,8 +355,8 @@ if ((SLIGHT_OK)) && "$SLIGHT" bench --help >/dev/null 2>&1 && [ -f pool_guest.wa
         # (calls at N iterations - calls at 1 iteration) / (N - 1).
         if have strace; then
             n=20001
-            c1=$(strace_total log/strace.bench1 "$SLIGHT" bench instance --iterations 1 pool_guest.wasm)
-            cn=$(strace_total log/strace.benchn "$SLIGHT" bench instance --iterations "$n" pool_guest.wasm)
+            c1=$(strace_total log/strace.bench1 "$SLIGHT" bench instance --iterations 1 pool_guest.wasm) || c1=""
+            cn=$(strace_total log/strace.benchn "$SLIGHT" bench instance --iterations "$n" pool_guest.wasm) || cn=""
             if [ -n "$c1" ] && [ -n "$cn" ]; then
                 echo "  strace: $(awk -v a="$c1" -v b="$cn" -v n="$n" 'BEGIN { printf "%.3f", (b - a) / (n - 1) }') system calls per fresh instance (target 0)"
             else
@@ -372,4 +375,7 @@ echo
 echo "summary:"
 echo "  start-up vs /bin/true:        ${A_RATIO:-n/a} (target <= 2x)"
 echo "  large module to _start:       $([ -n "$B_START" ] && secs "$B_START" || echo n/a) (target <= 1.0 s, baseline tier, empty cache)"
+echo "  binary size:                  ${C_SIZE:+$C_SIZE bytes}${C_SIZE:-n/a}"
+echo "  idle RSS:                     ${C_RSS:-n/a}"
+echo "  syscalls, cached hello run:   ${D_CALLS:-n/a}"
 exit 0
