@@ -86,6 +86,7 @@ sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename,
     if (rc != SL_OK)
         return rc;
     memcpy(out->key, e.key, sizeof(out->key));
+    out->write_barrier = e.write_barrier;
     enum sl_tier tier = opts ? opts->tier : SL_TIER_AUTO;
 
     if (tier != SL_TIER_BASELINE && sl_aot_cc_load(&e, out, NULL) == SL_OK)

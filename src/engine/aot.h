@@ -24,6 +24,7 @@ struct sl_aot_opts {
     enum sl_tier tier;
     const char *cache_root; /* NULL: $XDG_CACHE_HOME/slight, else ~/.cache/slight */
     bool no_background;     /* AUTO: never start a background compile */
+    bool write_barrier;     /* compile stores to mark dirty pages (pooled instances) */
 };
 
 /* Compiled code of one module, loaded in this process. */
@@ -33,6 +34,7 @@ struct sl_aot_code {
     void *dl_handle;   /* dlopen handle (optimized), or NULL */
     void *tcc_state;   /* TCCState (baseline), or NULL */
     char key[65];      /* cache key (hex) */
+    bool write_barrier; /* the code marks dirty pages on every store */
 };
 
 /*

@@ -55,14 +55,17 @@ sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
 
     char meta[1024];
     int n = snprintf(meta, sizeof(meta),
-                     "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n",
+                     "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n"
+                     "barrier=%d\n",
                      SL_GUEST_ABI_VERSION, SL_WASM2C_VERSION, SL_GUEST_CC_VERSION,
-                     SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH, hdr_hash);
+                     SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH, hdr_hash,
+                     opts != NULL && opts->write_barrier);
     sl_sha256_init(&h);
     sl_sha256_update(&h, meta, (size_t)n);
     sl_sha256_update(&h, wasm, len);
     sl_sha256_final_hex(&h, e->key);
     e->filename = filename;
+    e->write_barrier = opts != NULL && opts->write_barrier;
 
     const char *root = sl_aot_cache_root(opts);
     if (sl_fs_mkdirs(root, 0700, err) != SL_OK)

@@ -17,6 +17,7 @@ struct aot_entry {
     char key[65];
     char dir[4096];
     const char *filename; /* the module's name, for messages */
+    bool write_barrier;   /* translated with the dirty-page write barrier */
 };
 
 /* Embedded headers (generated at build time from src/engine/rt/). */

@@ -43,6 +43,62 @@ static sl_err wasm2c_error(const char *filename, const char *diag, const char *s
                         n ? ": " : "", (int)n, diag);
 }
 
+/* Replaces every occurrence of pat in *b by pat + add; returns how many. */
+static int append_after(struct sl_buf *b, const char *pat, const char *add)
+{
+    struct sl_buf out = SL_BUF_INIT;
+    size_t plen = strlen(pat);
+    int n = 0;
+    const char *p = sl_buf_cstr(b), *hit;
+    while ((hit = strstr(p, pat)) != NULL) {
+        if (sl_buf_append(&out, p, (size_t)(hit - p) + plen) != SL_OK
+            || sl_buf_appends(&out, add) != SL_OK) {
+            sl_buf_release(&out);
+            return -1;
+        }
+        p = hit + plen;
+        n++;
+    }
+    if (sl_buf_appends(&out, p) != SL_OK) {
+        sl_buf_release(&out);
+        return -1;
+    }
+    sl_buf_release(b);
+    *b = out;
+    return n;
+}
+
+/*
+ * The dirty-page write barrier: wasm2c 1.0.32's store helpers and bulk
+ * memory operations also mark the pages they write (SL_MARK_DIRTY in our
+ * wasm-rt.h). Hand-written post-processing: wasm2c has no such option.
+ */
+static sl_err add_write_barrier(const struct aot_entry *e, const char *path,
+                                struct sl_error *err)
+{
+    struct sl_buf gc = SL_BUF_INIT;
+    sl_err rc = sl_fs_read_file(path, &gc, err);
+    if (rc != SL_OK)
+        return rc;
+    int stores = append_after(&gc, "wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));",
+                              " SL_MARK_DIRTY(mem, addr, sizeof(t1));");
+    int fills = append_after(&gc, "memset(mem->data + d, val, n);",
+                             " sl_mark_dirty_range(mem, d, n);");
+    int copies = append_after(&gc, "memmove(dest->data + dest_addr, src->data + src_addr, n);",
+                              " sl_mark_dirty_range(dest, dest_addr, n);");
+    int loads = append_after(&gc, "load_data(&(m.data[o]), i, s);",
+                             " sl_mark_dirty_range(&(m), o, s);");
+    if (stores != 1 || fills != 1 || copies != 1 || loads != 1)
+        rc = sl_error_set(err, SL_ECOMPILE,
+                          "%s: unexpected wasm2c output: cannot add the write barrier "
+                          "(stores %d, fills %d, copies %d, data loads %d)",
+                          e->filename, stores, fills, copies, loads);
+    else
+        rc = sl_fs_write_atomic(path, gc.data, gc.len, 0600, err);
+    sl_buf_release(&gc);
+    return rc;
+}
+
 static sl_err write_file(const struct aot_entry *e, const char *name, const void *data,
                          size_t len, struct sl_error *err)
 {
@@ -74,6 +130,11 @@ static sl_err translate_locked(const struct aot_entry *e, const uint8_t *wasm, s
         sl_proc_status_text(status, st, sizeof(st));
         rc = wasm2c_error(e->filename, sl_buf_cstr(&diag), st, err);
         goto out;
+    }
+    if (e->write_barrier) {
+        rc = add_write_barrier(e, out, err);
+        if (rc != SL_OK)
+            goto out;
     }
     rc = write_file(e, "wasm-rt.h", sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len, err);
     if (rc == SL_OK)

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define WASM_PAGE 65536ull
-#define DIRTY_SHIFT 12
+#define DIRTY_SHIFT SL_DIRTY_PAGE_SHIFT
 
 struct sl_snapshot {
     struct sl_module *module;
@@ -150,6 +150,11 @@ sl_err sl_snapshot_new(struct sl_module *m, struct sl_wasi_ctx *wasi,
 sl_err sl_pool_new(struct sl_snapshot *snap, enum sl_reset_mode mode, size_t max_idle,
                    struct sl_pool **out, struct sl_error *err)
 {
+    *out = NULL;
+    if (mode == SL_RESET_DIRTY_PAGES && !snap->module->code.write_barrier)
+        return sl_error_set(err, SL_EINVAL,
+                            "%s: dirty-page resets need code compiled with the write barrier",
+                            snap->module->filename);
     struct sl_pool *p = sl_calloc(1, sizeof(*p));
     if (p == NULL)
         return sl_error_set(err, SL_ENOMEM, "out of memory");

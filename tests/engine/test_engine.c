@@ -32,16 +32,22 @@ static const struct sl_host_fn fake_fns[] = {
     {"wasi_snapshot_preview1", "args_sizes_get", "ii:i", (void (*)(void))fake_sizes},
 };
 
-static struct sl_module *load(enum sl_tier tier)
+static struct sl_module *load_with(enum sl_tier tier, bool barrier)
 {
     struct sl_host_fn_table t = {fake_fns, SL_ARRAY_SIZE(fake_fns)};
     struct sl_link_providers p = {.tables = &t, .ntables = 1};
-    struct sl_aot_opts opts = {.tier = tier, .no_background = true};
+    struct sl_aot_opts opts = {.tier = tier, .no_background = true, .write_barrier = barrier};
     struct sl_module *m = NULL;
     struct sl_error err = SL_ERROR_INIT;
     sl_err rc = sl_module_load(ENGINE_FIXTURE, &opts, &p, &m, &err);
     cr_assert_eq(rc, SL_OK, "load: %s", err.msg);
+    cr_assert_eq(m->code.write_barrier, barrier);
     return m;
+}
+
+static struct sl_module *load(enum sl_tier tier)
+{
+    return load_with(tier, false);
 }
 
 static uint64_t call(struct sl_instance *inst, const char *name, uint64_t a, uint64_t b,
@@ -183,7 +189,7 @@ Test(engine, two_threads_at_once)
 
 static void check_pool(enum sl_tier tier, enum sl_reset_mode mode)
 {
-    struct sl_module *m = load(tier);
+    struct sl_module *m = load_with(tier, mode == SL_RESET_DIRTY_PAGES);
     struct sl_snapshot *snap = NULL;
     struct sl_pool *pool = NULL;
     struct sl_error err = SL_ERROR_INIT;
@@ -225,4 +231,27 @@ Test(engine, pool_reset_madvise_baseline)
 Test(engine, pool_reset_madvise_optimized)
 {
     check_pool(SL_TIER_OPTIMIZED, SL_RESET_MADVISE);
+}
+
+Test(engine, pool_reset_dirty_pages_baseline)
+{
+    check_pool(SL_TIER_BASELINE, SL_RESET_DIRTY_PAGES);
+}
+
+Test(engine, pool_reset_dirty_pages_optimized)
+{
+    check_pool(SL_TIER_OPTIMIZED, SL_RESET_DIRTY_PAGES);
+}
+
+Test(engine, dirty_pages_need_the_barrier)
+{
+    struct sl_module *m = load(SL_TIER_BASELINE);
+    struct sl_snapshot *snap = NULL;
+    struct sl_pool *pool = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_snapshot_new(m, NULL, 0, &snap, &err), SL_OK, "%s", err.msg);
+    cr_assert_eq(sl_pool_new(snap, SL_RESET_DIRTY_PAGES, 4, &pool, &err), SL_EINVAL);
+    cr_assert(strstr(err.msg, "write barrier") != NULL);
+    sl_snapshot_free(snap);
+    sl_module_free(m);
 }

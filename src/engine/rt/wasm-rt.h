@@ -124,9 +124,33 @@ typedef struct {
   uint32_t size;
   /* host-only: bytes reserved at data (guard-page mode), 0 when malloc'ed */
   uint64_t reserved;
-  /* host-only: one byte per 64 KiB page written by the host, or NULL */
+  /* host-only: one byte per 4 KiB page written since the last reset, or NULL */
   uint8_t* dirty;
 } wasm_rt_memory_t;
+
+/*
+ * Write barrier of modules compiled for pooled instances: every store marks
+ * its 4 KiB page(s) in the memory's dirty map, so a reset copies back only
+ * those pages. Stores happen first, so an out-of-bounds one traps before it
+ * marks anything.
+ */
+#define SL_DIRTY_PAGE_SHIFT 12
+#define SL_MARK_DIRTY(mem, addr, n)                                   \
+  do {                                                                \
+    uint8_t* d_ = (mem)->dirty;                                       \
+    if (d_) {                                                         \
+      d_[(uint64_t)(addr) >> SL_DIRTY_PAGE_SHIFT] = 1;                \
+      d_[((uint64_t)(addr) + (n)-1) >> SL_DIRTY_PAGE_SHIFT] = 1;      \
+    }                                                                 \
+  } while (0)
+
+static inline void sl_mark_dirty_range(wasm_rt_memory_t* mem, uint64_t addr, uint64_t n) {
+  if (mem->dirty && n) {
+    uint64_t p;
+    for (p = addr >> SL_DIRTY_PAGE_SHIFT; p <= (addr + n - 1) >> SL_DIRTY_PAGE_SHIFT; p++)
+      mem->dirty[p] = 1;
+  }
+}
 
 typedef struct {
   wasm_rt_funcref_t* data;
