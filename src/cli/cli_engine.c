@@ -20,6 +20,9 @@ void sl_cli_engine_init(struct sl_cli_engine *e)
     /* SLIGHT_NO_BACKGROUND_COMPILE=1 keeps auto mode from spawning the optimized compile. */
     const char *nb = getenv("SLIGHT_NO_BACKGROUND_COMPILE");
     e->aot.no_background = nb != NULL && strcmp(nb, "1") == 0;
+    /* SLIGHT_WRITE_BARRIER=1 compiles the dirty-page write barrier in (to measure its cost). */
+    const char *wb = getenv("SLIGHT_WRITE_BARRIER");
+    e->aot.write_barrier = wb != NULL && strcmp(wb, "1") == 0;
 }
 
 sl_err sl_cli_engine_tier(struct sl_cli_engine *e, const char *value, struct sl_error *err)
