@@ -348,15 +348,23 @@ echo "(e) per-instance pool: fresh instance from the pool (1 MiB initialized mem
 # slight_bench.nop). It prints key=value lines, e.g.
 #   fresh_instance_us=1.4   syscalls_per_instance=0   host_call_ns=2.1
 # Targets: fresh instance <= 2 us with 0 system calls; guest->host call <= 3 ns.
-if ((SLIGHT_OK)) && "$SLIGHT" bench --help >/dev/null 2>&1 && [ -f pool_guest.wasm ]; then
-    if timeout 300 "$SLIGHT" bench instance pool_guest.wasm >log/bench.out 2>log/bench.err; then
+# BENCH_INSTANCE=/path/to/driver runs a standalone C driver with the same
+# interface instead (`DRIVER [--iterations N] [--dirty-pages K] MODULE`).
+BENCH_CMD=()
+if [ -n "${BENCH_INSTANCE:-}" ]; then
+    [ -x "$BENCH_INSTANCE" ] && BENCH_CMD=("$BENCH_INSTANCE")
+elif ((SLIGHT_OK)) && "$SLIGHT" bench --help >/dev/null 2>&1; then
+    BENCH_CMD=("$SLIGHT" bench instance)
+fi
+if ((${#BENCH_CMD[@]})) && [ -f pool_guest.wasm ]; then
+    if timeout 300 "${BENCH_CMD[@]}" pool_guest.wasm >log/bench.out 2>log/bench.err; then
         sed 's/^/  /' log/bench.out
         # Cross-check the system calls per instance from outside with strace:
         # (calls at N iterations - calls at 1 iteration) / (N - 1).
         if have strace; then
             n=20001
-            c1=$(strace_total log/strace.bench1 "$SLIGHT" bench instance --iterations 1 pool_guest.wasm) || c1=""
-            cn=$(strace_total log/strace.benchn "$SLIGHT" bench instance --iterations "$n" pool_guest.wasm) || cn=""
+            c1=$(strace_total log/strace.bench1 "${BENCH_CMD[@]}" --iterations 1 pool_guest.wasm) || c1=""
+            cn=$(strace_total log/strace.benchn "${BENCH_CMD[@]}" --iterations "$n" pool_guest.wasm) || cn=""
             if [ -n "$c1" ] && [ -n "$cn" ]; then
                 echo "  strace: $(awk -v a="$c1" -v b="$cn" -v n="$n" 'BEGIN { printf "%.3f", (b - a) / (n - 1) }') system calls per fresh instance (target 0)"
             else
@@ -364,7 +372,7 @@ if ((SLIGHT_OK)) && "$SLIGHT" bench --help >/dev/null 2>&1 && [ -f pool_guest.wa
             fi
         fi
     else
-        echo "  slight bench instance failed: $(oneline log/bench.err)"
+        echo "  ${BENCH_CMD[*]} failed: $(oneline log/bench.err)"
     fi
 else
     echo "  not available yet (needs 'slight bench instance'; see bench/README.md)"
