@@ -77,6 +77,7 @@ if ! have "$WASM_CC"; then
 fi
 
 # ---------------------------------------------------------------- build
+# shellcheck disable=SC2054 # -Wl,--strip-debug is one argument
 WASM_FLAGS=(--target=wasm32-wasi --sysroot=/usr -O2 -Wall -Wextra -Wl,--strip-debug)
 build_wasm() { # out.wasm src.c [flags...]
     local out=$1 src=$2
