@@ -5,7 +5,7 @@
 #       _start and total
 #   (c) binary size and idle RSS of `slight run` while the guest sleeps
 #   (d) system calls of a cached `slight run hello.wasm` (strace -c -f)
-#   (e) per-instance pool figures from `slight bench instance` (when present)
+#   (e) per-instance pool figures from build/bench/pool/bench_pool
 #
 # Environment:
 #   SLIGHT         slight binary (default: build/slight in the repository)
@@ -343,40 +343,42 @@ fi
 echo
 echo "(e) per-instance pool: fresh instance from the pool (1 MiB initialized memory, a few dirty pages) and guest->host calls"
 # ---- BEGIN section for the in-process driver ------------------------------
-# Expected interface (to be added to slight as `slight bench instance`):
-#   slight bench instance [--iterations N] [--dirty-pages K] MODULE.wasm
-# with MODULE = pool_guest.wasm (built above from pool_guest.c, which imports
-# slight_bench.nop). It prints key=value lines, e.g.
-#   fresh_instance_us=1.4   syscalls_per_instance=0   host_call_ns=2.1
+# build/bench/pool/bench_pool (bench/pool/bench_pool.c, built with slight) runs
+# the engine's pool in-process on a module with a 1 MiB initialized memory
+# (bench/pool/pool.wat). System calls per fresh instance come from strace:
+# (calls at N iterations - calls at 0) / N.
 # Targets: fresh instance <= 2 us with 0 system calls; guest->host call <= 3 ns.
-# BENCH_INSTANCE=/path/to/driver runs a standalone C driver with the same
-# interface instead (`DRIVER [--iterations N] [--dirty-pages K] MODULE`).
-BENCH_CMD=()
-if [ -n "${BENCH_INSTANCE:-}" ]; then
-    [ -x "$BENCH_INSTANCE" ] && BENCH_CMD=("$BENCH_INSTANCE")
-elif ((SLIGHT_OK)) && "$SLIGHT" bench --help >/dev/null 2>&1; then
-    BENCH_CMD=("$SLIGHT" bench instance)
-fi
-if ((${#BENCH_CMD[@]})) && [ -f pool_guest.wasm ]; then
-    if timeout 300 "${BENCH_CMD[@]}" pool_guest.wasm >log/bench.out 2>log/bench.err; then
-        sed 's/^/  /' log/bench.out
-        # Cross-check the system calls per instance from outside with strace:
-        # (calls at N iterations - calls at 1 iteration) / (N - 1).
-        if have strace; then
-            n=20001
-            c1=$(strace_total log/strace.bench1 "${BENCH_CMD[@]}" --iterations 1 pool_guest.wasm) || c1=""
-            cn=$(strace_total log/strace.benchn "${BENCH_CMD[@]}" --iterations "$n" pool_guest.wasm) || cn=""
-            if [ -n "$c1" ] && [ -n "$cn" ]; then
-                echo "  strace: $(awk -v a="$c1" -v b="$cn" -v n="$n" 'BEGIN { printf "%.3f", (b - a) / (n - 1) }') system calls per fresh instance (target 0)"
-            else
-                echo "  strace cross-check: n/a (--iterations not supported?)"
+BENCH_POOL=${BENCH_POOL:-$ROOT/build/bench/pool/bench_pool}
+POOL_WASM=${POOL_WASM:-$ROOT/build/bench/pool/pool.wasm}
+E_US=""
+E_CALLS=""
+E_HOST=""
+if [ -x "$BENCH_POOL" ] && [ -f "$POOL_WASM" ]; then
+    for mode in madvise dirty instantiate; do
+        if line=$(timeout 300 "$BENCH_POOL" "$POOL_WASM" "$mode" 20000 2>log/pool.err); then
+            echo "  $line"
+        else
+            echo "  $mode: failed: $(oneline log/pool.err)"
+        fi
+        if have strace && [ "$mode" != instantiate ]; then
+            n=10000
+            c0=$(strace_total log/strace.pool0 "$BENCH_POOL" "$POOL_WASM" "$mode" 0) || c0=""
+            cn=$(strace_total log/strace.pooln "$BENCH_POOL" "$POOL_WASM" "$mode" "$n") || cn=""
+            if [ -n "$c0" ] && [ -n "$cn" ]; then
+                per=$(awk -v a="$c0" -v b="$cn" -v n="$n" 'BEGIN { printf "%.3f", (b - a) / n }')
+                echo "  $mode: $per system calls per fresh instance (strace)"
+                [ "$mode" = dirty ] && E_CALLS=$per
             fi
         fi
-    else
-        echo "  ${BENCH_CMD[*]} failed: $(oneline log/bench.err)"
+        [ "$mode" = dirty ] && E_US=$(printf '%s\n' "$line" | sed -n 's/.*pages: \([0-9.]*\) us.*/\1/p')
+    done
+    if line=$(timeout 300 "$BENCH_POOL" "$POOL_WASM" hostcall 100000000 2>log/pool.err); then
+        echo "  $line"
+        E_HOST=$(printf '%s\n' "$line" | sed -n 's/.*trip: \([0-9.]*\) ns.*/\1/p')
     fi
+    echo "  reset strategy kept for pooled instances: dirty pages (write barrier), no system call"
 else
-    echo "  not available yet (needs 'slight bench instance'; see bench/README.md)"
+    echo "  n/a: $BENCH_POOL not built (meson compile -C build)"
 fi
 # ---- END section for the in-process driver --------------------------------
 
@@ -384,7 +386,9 @@ echo
 echo "summary:"
 echo "  start-up vs /bin/true:        ${A_RATIO:-n/a} (target <= 2x)"
 echo "  large module to _start:       $([ -n "$B_START" ] && secs "$B_START" || echo n/a) (target <= 1.0 s, baseline tier, empty cache)"
-echo "  binary size:                  ${C_SIZE:+$C_SIZE bytes}${C_SIZE:-n/a}"
+echo "  binary size:                  ${C_SIZE:-n/a}${C_SIZE:+ bytes}"
 echo "  idle RSS:                     ${C_RSS:-n/a}"
 echo "  syscalls, cached hello run:   ${D_CALLS:-n/a}"
+echo "  fresh pooled instance:        ${E_US:-n/a} us, ${E_CALLS:-n/a} system calls (target <= 2 us, 0)"
+echo "  guest->host call round trip:  ${E_HOST:-n/a} ns (target <= 3 ns)"
 exit 0

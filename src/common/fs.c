@@ -99,6 +99,9 @@ fail:
 
 sl_err sl_fs_mkdirs(const char *path, unsigned mode, struct sl_error *err)
 {
+    /* Usually everything but the last component exists: one call. */
+    if (mkdir(path, mode) == 0 || errno == EEXIST)
+        return SL_OK;
     char *p = sl_strdup(path);
     if (p == NULL)
         return sl_error_set(err, SL_ENOMEM, "out of memory");

@@ -52,7 +52,7 @@ enum sl_wasm_feature {
 /* Features Debian's wasm2c 1.0.32 cannot translate. */
 #define SL_WASM_FEAT_UNSUPPORTED                                                         \
     (SL_WASM_FEAT_SIMD | SL_WASM_FEAT_THREADS | SL_WASM_FEAT_TAIL_CALL                  \
-     | SL_WASM_FEAT_EXCEPTIONS | SL_WASM_FEAT_MEMORY64)
+     | SL_WASM_FEAT_EXCEPTIONS | SL_WASM_FEAT_MEMORY64 | SL_WASM_FEAT_MULTI_MEMORY)
 
 struct sl_wasm_functype {
     uint32_t nparams, nresults;
