@@ -46,7 +46,7 @@ int main(int argc, char **argv)
     const char *mode = argv[2];
     long n = strtol(argv[3], NULL, 10);
     bool barrier = strcmp(mode, "dirty") == 0;
-    struct sl_host_fn_table t = {fns, SL_ARRAY_SIZE(fns)};
+    static const struct sl_host_fn_table t = {fns, SL_ARRAY_SIZE(fns)};
     struct sl_link_providers p = {.tables = &t, .ntables = 1};
     struct sl_aot_opts opts = {.tier = SL_TIER_OPTIMIZED, .no_background = true,
                                .write_barrier = barrier};

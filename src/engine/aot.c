@@ -104,6 +104,21 @@ sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename,
     return rc;
 }
 
+sl_err sl_aot_load_cached(const uint8_t *wasm, size_t len, const char *filename,
+                          const struct sl_aot_opts *opts, struct sl_aot_code *out)
+{
+    struct aot_entry e;
+    memset(out, 0, sizeof(*out));
+    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, &e, NULL);
+    if (rc == SL_OK)
+        rc = sl_aot_cc_load(&e, out, NULL);
+    if (rc == SL_OK) {
+        memcpy(out->key, e.key, sizeof(out->key));
+        out->write_barrier = e.write_barrier;
+    }
+    return rc;
+}
+
 void sl_aot_unload(struct sl_aot_code *code)
 {
     if (code->dl_handle != NULL)

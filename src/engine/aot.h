@@ -47,6 +47,10 @@ sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename,
                    const struct sl_wasm_module *m, const struct sl_aot_opts *opts,
                    struct sl_aot_code *out, struct sl_error *err);
 
+/* Loads verified optimized code from the cache only; SL_ENOTFOUND when absent. */
+sl_err sl_aot_load_cached(const uint8_t *wasm, size_t len, const char *filename,
+                          const struct sl_aot_opts *opts, struct sl_aot_code *out);
+
 /* Unloads code. Accepts a zeroed struct. */
 void sl_aot_unload(struct sl_aot_code *code);
 

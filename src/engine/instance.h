@@ -27,6 +27,8 @@ struct sl_instance {
     const struct sl_module *module;
     /* wasm2c instance struct (engine-private), NULL in unit tests. */
     void *w2c;
+    /* The compiled code this instance runs (a module may have two tiers loaded). */
+    const struct sl_guest_desc *desc;
     /* The export being run, for trap messages. */
     const char *current_export;
     /* Exit code given to proc_exit. */

@@ -13,10 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sl_err fill_slots(struct sl_module *m, const struct sl_link_providers *p,
-                         struct sl_error *err)
+static sl_err fill_slots(struct sl_module *m, const struct sl_guest_desc *d,
+                         const struct sl_link_providers *p, struct sl_error *err)
 {
-    const struct sl_guest_desc *d = m->desc;
     if (d->abi_version != SL_GUEST_ABI_VERSION)
         return sl_error_set(err, SL_ECOMPILE, "%s: compiled code has ABI %u, expected %u",
                             m->filename, d->abi_version, SL_GUEST_ABI_VERSION);
@@ -66,7 +65,10 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
     if (rc != SL_OK)
         goto fail;
     m->desc = m->code.desc;
-    rc = fill_slots(m, providers, err);
+    m->providers = *providers;
+    if (opts != NULL)
+        m->opts = *opts;
+    rc = fill_slots(m, m->desc, providers, err);
     if (rc != SL_OK)
         goto fail;
     m->desc->init_module();
@@ -79,10 +81,40 @@ fail:
     return rc;
 }
 
+sl_err sl_module_upgrade(struct sl_module *m, bool *upgraded, struct sl_error *err)
+{
+    *upgraded = false;
+    if (m->code.tier == SL_TIER_OPTIMIZED)
+        return SL_OK;
+    struct sl_aot_opts o = m->opts;
+    struct sl_aot_code code;
+    o.tier = SL_TIER_OPTIMIZED;
+    if (sl_aot_load_cached(m->wasm, m->wasm_len, m->filename, &o, &code) != SL_OK)
+        return SL_OK; /* not ready yet */
+    sl_err rc = fill_slots(m, code.desc, &m->providers, err);
+    struct sl_aot_code *r = rc == SL_OK ? sl_reallocarray(m->retired, m->nretired + 1,
+                                                         sizeof(*r)) : NULL;
+    if (r == NULL) {
+        sl_aot_unload(&code);
+        return rc != SL_OK ? rc : sl_error_set(err, SL_ENOMEM, "out of memory");
+    }
+    code.desc->init_module();
+    m->retired = r;
+    r[m->nretired++] = m->code;
+    m->code = code;
+    __atomic_store_n(&m->desc, code.desc, __ATOMIC_RELEASE);
+    sl_log_debug("%s: new instances use the optimized tier", m->filename);
+    *upgraded = true;
+    return SL_OK;
+}
+
 void sl_module_free(struct sl_module *m)
 {
     if (m == NULL)
         return;
+    for (size_t i = 0; i < m->nretired; i++)
+        sl_aot_unload(&m->retired[i]);
+    sl_free(m->retired);
     sl_aot_unload(&m->code);
     sl_wasm_module_release(&m->info);
     sl_buf_release(&m->file);
@@ -102,8 +134,9 @@ sl_err sl_module_instantiate(struct sl_module *m, struct sl_instance *inst,
                              uint32_t memory_limit_pages, struct sl_rt_result *res,
                              struct sl_error *err)
 {
-    const struct sl_guest_desc *d = m->desc;
+    const struct sl_guest_desc *d = __atomic_load_n(&m->desc, __ATOMIC_ACQUIRE);
     inst->module = m;
+    inst->desc = d;
     inst->w2c = sl_calloc(1, d->instance_size);
     if (inst->w2c == NULL)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
@@ -129,26 +162,39 @@ sl_err sl_module_instantiate(struct sl_module *m, struct sl_instance *inst,
 void sl_module_release_instance(struct sl_module *m, struct sl_instance *inst)
 {
     if (inst->w2c != NULL)
-        m->desc->free(inst->w2c);
+        (inst->desc ? inst->desc : m->desc)->free(inst->w2c);
     sl_free(inst->w2c);
     inst->w2c = NULL;
     inst->memory = NULL;
 }
 
+static const struct sl_guest_export *find_export(const struct sl_guest_desc *d, const char *name)
+{
+    for (uint32_t i = 0; i < d->nexports; i++)
+        if (strcmp(d->exports[i].name, name) == 0)
+            return &d->exports[i];
+    return NULL;
+}
+
 const struct sl_guest_export *sl_module_export(const struct sl_module *m, const char *name)
 {
-    for (uint32_t i = 0; i < m->desc->nexports; i++)
-        if (strcmp(m->desc->exports[i].name, name) == 0)
-            return &m->desc->exports[i];
-    return NULL;
+    return find_export(__atomic_load_n(&m->desc, __ATOMIC_ACQUIRE), name);
 }
 
 void sl_module_call(struct sl_instance *inst, const struct sl_guest_export *exp,
                     const uint64_t *args, uint64_t *results, struct sl_rt_result *res)
 {
     const char *saved = inst->current_export;
+    const struct sl_guest_desc *d = inst->desc;
+    /* An export of the other tier: use this instance's own code. */
+    if (exp < d->exports || exp >= d->exports + d->nexports) {
+        const struct sl_guest_export *own = find_export(d, exp->name);
+        if (own == NULL)
+            SL_BUG("export '%s' missing from the instance's code", exp->name);
+        exp = own;
+    }
     inst->current_export = exp->name;
-    sl_rt_call(inst, inst->module->desc, exp->invoke, inst->w2c, args, results, res);
+    sl_rt_call(inst, d, exp->invoke, inst->w2c, args, results, res);
     if (res->outcome == SL_RT_RETURNED)
         inst->current_export = saved;
 }

@@ -22,20 +22,34 @@ struct sl_module {
     const uint8_t *wasm;          /* the module's bytes (inside file) */
     size_t wasm_len;
     struct sl_wasm_module info;   /* what the reader found */
-    struct sl_aot_code code;      /* loaded code */
-    const struct sl_guest_desc *desc;
+    struct sl_aot_code code;      /* loaded code that new instances use */
+    const struct sl_guest_desc *desc; /* code.desc; read atomically */
+    struct sl_aot_code *retired;  /* earlier code, kept for instances made from it */
+    size_t nretired;
+    struct sl_link_providers providers; /* for an upgrade (borrowed tables) */
+    struct sl_aot_opts opts;
 };
 
 /*
  * Reads the file at path (a .wasm module or a .slightc artifact), checks
  * it, links its imports against providers, compiles and loads it. On
- * success *out is owned by the caller (sl_module_free). Every failure has
+ * success *out is owned by the caller (sl_module_free); providers->tables
+ * must stay valid until then (upgrades resolve imports again). Every failure has
  * one message in err: SL_EMODULE (bad module, exit 1), SL_ELINK,
  * SL_EUNSUPPORTED, SL_ECOMPILE, SL_EIO.
  */
 sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
                       const struct sl_link_providers *providers, struct sl_module **out,
                       struct sl_error *err);
+
+/*
+ * Switches new instances to the optimized tier when the background compile
+ * has put verified code in the cache (*upgraded tells). Instances made
+ * before keep running the code they were made with. For long-running
+ * hosts: call it from time to time, from one thread; snapshots and pools
+ * made before must be remade to benefit.
+ */
+sl_err sl_module_upgrade(struct sl_module *m, bool *upgraded, struct sl_error *err);
 
 /* Unloads the code and frees the module. Instances must be released first. Accepts NULL. */
 void sl_module_free(struct sl_module *m);

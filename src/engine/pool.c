@@ -74,7 +74,7 @@ void sl_snapshot_free(struct sl_snapshot *s)
 
 static sl_err capture(struct sl_snapshot *s, struct sl_instance *inst, struct sl_error *err)
 {
-    const struct sl_guest_desc *d = s->desc;
+    const struct sl_guest_desc *d = s->desc = inst->desc;
     s->w2c = sl_malloc(d->instance_size);
     if (s->w2c == NULL)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
@@ -235,6 +235,7 @@ static sl_err make_instance(struct sl_pool *p, struct pooled **out, struct sl_er
         restore_table(s, tab, w2c);
     }
     pi->inst.module = s->module;
+    pi->inst.desc = s->desc;
     pi->inst.w2c = w2c;
     pi->inst.memory = mem_of(s, w2c);
     s->desc->set_ctx(w2c, &pi->inst);

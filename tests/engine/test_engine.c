@@ -34,7 +34,7 @@ static const struct sl_host_fn fake_fns[] = {
 
 static struct sl_module *load_with(enum sl_tier tier, bool barrier)
 {
-    struct sl_host_fn_table t = {fake_fns, SL_ARRAY_SIZE(fake_fns)};
+    static const struct sl_host_fn_table t = {fake_fns, SL_ARRAY_SIZE(fake_fns)};
     struct sl_link_providers p = {.tables = &t, .ntables = 1};
     struct sl_aot_opts opts = {.tier = tier, .no_background = true, .write_barrier = barrier};
     struct sl_module *m = NULL;
@@ -253,5 +253,35 @@ Test(engine, dirty_pages_need_the_barrier)
     cr_assert_eq(sl_pool_new(snap, SL_RESET_DIRTY_PAGES, 4, &pool, &err), SL_EINVAL);
     cr_assert(strstr(err.msg, "write barrier") != NULL);
     sl_snapshot_free(snap);
+    sl_module_free(m);
+}
+
+Test(engine, upgrade_to_optimized_tier)
+{
+    struct sl_module *m = load(SL_TIER_BASELINE);
+    struct sl_instance a, b;
+    struct sl_rt_result res;
+    struct sl_error err = SL_ERROR_INIT;
+    bool upgraded = true;
+    cr_assert_eq(m->code.tier, SL_TIER_BASELINE);
+    instantiate(m, &a);
+    call(&a, "touch", 1, 3, &res);
+    /* nothing in the cache for this build flavour yet, or already: either way consistent */
+    struct sl_aot_opts opts = {.tier = SL_TIER_OPTIMIZED, .no_background = true};
+    cr_assert_eq(sl_aot_compile(m->wasm, m->wasm_len, m->filename, &m->info, &opts, &err), SL_OK,
+                 "%s", err.msg);
+    cr_assert_eq(sl_module_upgrade(m, &upgraded, &err), SL_OK, "%s", err.msg);
+    cr_assert(upgraded, "the optimized code in the cache was not picked up");
+    cr_assert_eq(m->code.tier, SL_TIER_OPTIMIZED);
+    instantiate(m, &b);
+    cr_assert_neq(a.desc, b.desc);
+    /* both run, each with its own code, with exports looked up from the module */
+    cr_assert_eq(call(&a, "counter", 0, 0, &res), 1);
+    cr_assert_eq(call(&b, "counter", 0, 0, &res), 0);
+    cr_assert_eq(call(&b, "add", 20, 22, &res), 42);
+    cr_assert_eq(sl_module_upgrade(m, &upgraded, &err), SL_OK);
+    cr_assert(!upgraded);
+    sl_module_release_instance(m, &a);
+    sl_module_release_instance(m, &b);
     sl_module_free(m);
 }
