@@ -911,8 +911,10 @@ Test(features, multi_memory)
     struct sl_wasm_module m;
     read_ok(&b, &m);
     cr_assert(m.features & SL_WASM_FEAT_MULTI_MEMORY);
+    /* wasm2c 1.0.32 mistranslates several memories: rejected by name */
     struct sl_error e = SL_ERROR_INIT;
-    cr_assert_eq(sl_wasm_check_features(&m, FILE_NAME, &e), SL_OK, "%s", e.msg);
+    cr_assert_eq(sl_wasm_check_features(&m, FILE_NAME, &e), SL_EUNSUPPORTED, "%s", e.msg);
+    cr_assert(strstr(e.msg, "multi") != NULL, "%s", e.msg);
     sl_wasm_module_release(&m);
 }
 
