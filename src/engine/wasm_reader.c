@@ -145,8 +145,7 @@ static bool read_leb(struct cursor *c, const char *what, unsigned bits, bool is_
 {
     size_t start = c->pos;
     unsigned maxbytes = (bits + 6) / 7;
-    char type[8];
-    snprintf(type, sizeof(type), "%c%u", is_signed ? 's' : 'u', bits);
+    char sign = is_signed ? 's' : 'u';
     uint64_t result = 0;
     for (unsigned i = 0;; i++) {
         uint8_t b = 0;
@@ -156,14 +155,15 @@ static bool read_leb(struct cursor *c, const char *what, unsigned bits, bool is_
         result |= (uint64_t)(b & 0x7f) << shift;
         if (i == maxbytes - 1) {
             if (b & 0x80)
-                return fail(c, start, "%s: LEB128 %s is longer than %u bytes", what, type,
-                            maxbytes);
+                return fail(c, start, "%s: LEB128 %c%u is longer than %u bytes", what, sign,
+                            bits, maxbytes);
             unsigned used = bits - shift; /* 1..7 value bits in this last byte */
             unsigned extra = (unsigned)(b & 0x7f) >> (is_signed ? used - 1 : used);
             unsigned ones = 0x7fu >> (is_signed ? used - 1 : used);
             if (extra != 0 && !(is_signed && extra == ones))
-                return fail(c, start, "%s: LEB128 %s has unused bits set (value out of range)",
-                            what, type);
+                return fail(c, start,
+                            "%s: LEB128 %c%u has unused bits set (value out of range)", what,
+                            sign, bits);
         }
         if (!(b & 0x80)) {
             if (is_signed && shift + 7 < 64 && (b & 0x40))
