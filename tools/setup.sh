@@ -74,6 +74,10 @@ check_install() {
     [ -e "$d/usr/local/$f" ] || { echo "not installed: $f" >&2; ok=1; }
   done
   "$d/usr/local/bin/slight" --version >/dev/null || ok=1
+  # the installed binary finds its TOML module (a slightfile error, not "not installed")
+  printf 'specversion = "9"\n' > "$d/sf.toml"
+  "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
+  grep -q 'unknown specversion' "$d/err.txt" || { echo "installed slight cannot read a slightfile:" >&2; cat "$d/err.txt" >&2; ok=1; }
   rm -rf "$d"
   return $ok
 }
