@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main.c -- the witgen build tool. `witgen check FILE...` parses and resolves
+ * WIT files silently; `witgen dump [--export] FILE` prints the canonical
+ * listing. An error is one "file:line:col: message" line and exit status 1;
+ * bad usage exits 2. Code generators are not part of this tool yet.
+ */
+#include "sl_common.h"
+
+#include "wit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int usage(void)
+{
+    fputs("usage: witgen check FILE...\n"
+          "       witgen dump [--export] FILE\n",
+          stderr);
+    return 2;
+}
+
+static int fail(const struct sl_error *err)
+{
+    fprintf(stderr, "%s\n", err->msg);
+    return 1;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc < 1)
+        return usage();
+    for (int i = 0; i < argc; i++) {
+        struct sl_wit_ctx ctx;
+        struct sl_error err = SL_ERROR_INIT;
+        struct sl_wit_iface *iface;
+        sl_wit_ctx_init(&ctx);
+        sl_err rc = sl_wit_load(&ctx, argv[i], &iface, &err);
+        sl_wit_ctx_release(&ctx);
+        if (rc != SL_OK)
+            return fail(&err);
+    }
+    return 0;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+    bool export = false;
+    if (argc >= 1 && strcmp(argv[0], "--export") == 0) {
+        export = true;
+        argc--;
+        argv++;
+    }
+    if (argc != 1)
+        return usage();
+    struct sl_wit_ctx ctx;
+    struct sl_error err = SL_ERROR_INIT;
+    struct sl_wit_iface *iface;
+    struct sl_buf out = SL_BUF_INIT;
+    int status = 0;
+    sl_wit_ctx_init(&ctx);
+    sl_err rc = sl_wit_load(&ctx, argv[0], &iface, &err);
+    if (rc != SL_OK) {
+        status = fail(&err);
+        goto out;
+    }
+    if (sl_wit_dump(iface, export, &out) != SL_OK) {
+        fputs("witgen: out of memory\n", stderr);
+        status = 1;
+        goto out;
+    }
+    if (fwrite(sl_buf_cstr(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+        fputs("witgen: cannot write the listing\n", stderr);
+        status = 1;
+    }
+out:
+    sl_buf_release(&out);
+    sl_wit_ctx_release(&ctx);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
+    if (strcmp(argv[1], "dump") == 0)
+        return cmd_dump(argc - 2, argv + 2);
+    return usage();
+}
