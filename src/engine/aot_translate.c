@@ -68,18 +68,122 @@ static int append_after(struct sl_buf *b, const char *pat, const char *add)
     return n;
 }
 
+/* Appends to out the base-pointer twin NAME_b of each DEFINE_LOAD/STORE line of gc. */
+static sl_err base_helpers(const char *gc, bool barrier, struct sl_buf *out)
+{
+    sl_err rc = sl_buf_appendf(
+        out,
+        "\n/* slight: memory accesses through a base pointer kept in a local (see\n"
+        "   aot_translate.c); the memory of a slight instance never moves. */\n"
+        "#if WABT_BIG_ENDIAN\n#error \"slight's base-pointer helpers are little-endian\"\n#endif\n"
+        "#define SL_DEFINE_LOAD_B(name, t1, t2, t3) \\\n"
+        "  static inline t3 name##_b(wasm_rt_memory_t* mem, u8* base, u64 addr) { \\\n"
+        "    MEMCHECK(mem, addr, t1); \\\n"
+        "    t1 result; \\\n"
+        "    wasm_rt_memcpy(&result, &base[addr], sizeof(t1)); \\\n"
+        "    wasm_asm(\"\" ::\"r\"(result)); \\\n"
+        "    return (t3)(t2)result; \\\n"
+        "  }\n"
+        "#define SL_DEFINE_STORE_B(name, t1, t2) \\\n"
+        "  static inline void name##_b(wasm_rt_memory_t* mem, u8* base, u64 addr, t2 value) { \\\n"
+        "    MEMCHECK(mem, addr, t1); \\\n"
+        "    t1 wrapped = (t1)value; \\\n"
+        "    wasm_rt_memcpy(&base[addr], &wrapped, sizeof(t1));%s \\\n"
+        "  }\n",
+        barrier ? " SL_MARK_DIRTY(mem, addr, sizeof(t1));" : "");
+    for (const char *l = gc; rc == SL_OK && l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+        size_t n = strcspn(l, "\n");
+        if (strncmp(l, "DEFINE_LOAD(", 12) == 0)
+            rc = sl_buf_appendf(out, "SL_DEFINE_LOAD_B(%.*s\n", (int)(n - 12), l + 12);
+        else if (strncmp(l, "DEFINE_STORE(", 13) == 0)
+            rc = sl_buf_appendf(out, "SL_DEFINE_STORE_B(%.*s\n", (int)(n - 13), l + 13);
+    }
+    return rc;
+}
+
+/*
+ * Memory base hoisting: wasm2c 1.0.32 reads mem->data again after every store
+ * (a store through a char pointer may alias the instance struct), which costs
+ * up to 1.5x in store-heavy loops. slight never moves a memory (it reserves
+ * the maximum up front, guard pages or not), so each function loads the base
+ * once into a local that no store can alias, and its loads and stores use
+ * twins of wasm2c's helpers that take the base. Hand-written post-processing:
+ * wasm2c 1.0.32 has no such option.
+ */
+static sl_err hoist_memory_base(const struct aot_entry *e, struct sl_buf *gc,
+                                const char *mem_field, bool barrier, struct sl_error *err)
+{
+    struct sl_buf out = SL_BUF_INIT, call = SL_BUF_INIT, decl = SL_BUF_INIT, helpers = SL_BUF_INIT;
+    const char *anchor = strstr(sl_buf_cstr(gc), "\nDEFINE_STORE(i64_store32, u32, u64)\n");
+    sl_err rc = SL_ENOMEM;
+    if (anchor == NULL) {
+        rc = sl_error_set(err, SL_ECOMPILE, "%s: unexpected wasm2c output: no store helpers",
+                          e->filename);
+        goto out;
+    }
+    anchor += strlen("\nDEFINE_STORE(i64_store32, u32, u64)\n");
+    if (base_helpers(gc->data, barrier, &helpers) != SL_OK
+        || sl_buf_appendf(&call, "(&instance->%s, ", mem_field) != SL_OK
+        || sl_buf_appendf(&decl, "  FUNC_PROLOGUE;\n  u8* const w2c_membase = instance->%s.data;\n",
+                          mem_field) != SL_OK
+        || sl_buf_append(&out, gc->data, (size_t)(anchor - gc->data)) != SL_OK
+        || sl_buf_append(&out, helpers.data, helpers.len) != SL_OK)
+        goto oom;
+    for (const char *p = anchor; *p;) {
+        const char *hit = strstr(p, call.data);
+        const char *pro = strstr(p, "  FUNC_PROLOGUE;\n");
+        const char *next = hit && (!pro || hit < pro) ? hit : pro;
+        if (next == NULL) {
+            if (sl_buf_appends(&out, p) != SL_OK)
+                goto oom;
+            break;
+        }
+        if (next == pro) {
+            if (sl_buf_append(&out, p, (size_t)(pro - p)) != SL_OK
+                || sl_buf_append(&out, decl.data, decl.len) != SL_OK)
+                goto oom;
+            p = pro + strlen("  FUNC_PROLOGUE;\n");
+            continue;
+        }
+        /* Only wasm2c's load/store helpers: an identifier ending in _load.. or _store.. */
+        const char *id = hit;
+        while (id > p && (id[-1] == '_' || (id[-1] >= 'a' && id[-1] <= 'z')
+                          || (id[-1] >= '0' && id[-1] <= '9')))
+            id--;
+        size_t idlen = (size_t)(hit - id);
+        bool helper = memmem(id, idlen, "_load", 5) != NULL || memmem(id, idlen, "_store", 6) != NULL;
+        if (sl_buf_append(&out, p, (size_t)(hit - p)) != SL_OK)
+            goto oom;
+        if (helper ? sl_buf_appendf(&out, "_b%s w2c_membase, ", call.data) != SL_OK
+                   : sl_buf_append(&out, call.data, call.len) != SL_OK)
+            goto oom;
+        p = hit + call.len;
+    }
+    sl_buf_release(gc);
+    *gc = out;
+    out = (struct sl_buf)SL_BUF_INIT;
+    rc = SL_OK;
+    goto out;
+oom:
+    rc = sl_error_set(err, SL_ENOMEM, "out of memory");
+out:
+    sl_buf_release(&out);
+    sl_buf_release(&call);
+    sl_buf_release(&decl);
+    sl_buf_release(&helpers);
+    return rc;
+}
+
 /*
  * The dirty-page write barrier: wasm2c 1.0.32's store helpers and bulk
  * memory operations also mark the pages they write (SL_MARK_DIRTY in our
  * wasm-rt.h). Hand-written post-processing: wasm2c has no such option.
  */
-static sl_err add_write_barrier(const struct aot_entry *e, const char *path,
+static sl_err add_write_barrier(const struct aot_entry *e, struct sl_buf *buf,
                                 struct sl_error *err)
 {
-    struct sl_buf gc = SL_BUF_INIT;
-    sl_err rc = sl_fs_read_file(path, &gc, err);
-    if (rc != SL_OK)
-        return rc;
+    struct sl_buf gc = *buf;
+    sl_err rc = SL_OK;
     int stores = append_after(&gc, "wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));",
                               " SL_MARK_DIRTY(mem, addr, sizeof(t1));");
     int fills = append_after(&gc, "memset(mem->data + d, val, n);",
@@ -93,8 +197,26 @@ static sl_err add_write_barrier(const struct aot_entry *e, const char *path,
                           "%s: unexpected wasm2c output: cannot add the write barrier "
                           "(stores %d, fills %d, copies %d, data loads %d)",
                           e->filename, stores, fills, copies, loads);
-    else
-        rc = sl_fs_write_atomic(path, gc.data, gc.len, 0600, err);
+    *buf = gc;
+    return rc;
+}
+
+/* Our post-processing of wasm2c's g.c: base hoisting, then the write barrier. */
+static sl_err post_process(const struct aot_entry *e, const char *gc_path, const char *header,
+                           struct sl_error *err)
+{
+    char field[256];
+    struct sl_buf gc = SL_BUF_INIT;
+    bool has_memory = sl_glue_memory_field(header, field, sizeof(field));
+    if (!has_memory && !e->write_barrier)
+        return SL_OK;
+    sl_err rc = sl_fs_read_file(gc_path, &gc, err);
+    if (rc == SL_OK && has_memory)
+        rc = hoist_memory_base(e, &gc, field, e->write_barrier, err);
+    if (rc == SL_OK && e->write_barrier)
+        rc = add_write_barrier(e, &gc, err);
+    if (rc == SL_OK)
+        rc = sl_fs_write_atomic(gc_path, gc.data, gc.len, 0600, err);
     sl_buf_release(&gc);
     return rc;
 }
@@ -131,17 +253,14 @@ static sl_err translate_locked(const struct aot_entry *e, const uint8_t *wasm, s
         rc = wasm2c_error(e->filename, sl_buf_cstr(&diag), st, err);
         goto out;
     }
-    if (e->write_barrier) {
-        rc = add_write_barrier(e, out, err);
-        if (rc != SL_OK)
-            goto out;
-    }
     rc = write_file(e, "wasm-rt.h", sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len, err);
     if (rc == SL_OK)
         rc = write_file(e, "sl_guest_abi.h", sl_embedded_guest_abi_h,
                         sl_embedded_guest_abi_h_len, err);
     if (rc == SL_OK)
         rc = sl_fs_read_file(hdr, &header, err);
+    if (rc == SL_OK)
+        rc = post_process(e, out, header.data, err);
     if (rc == SL_OK)
         rc = sl_glue_generate(m, header.data, "g.h", &glue, err);
     if (rc == SL_OK)

@@ -67,6 +67,16 @@ static sl_err read_facts(const char *h, struct w2c_facts *f, struct sl_error *er
     return SL_OK;
 }
 
+bool sl_glue_memory_field(const char *w2c_header, char *field, size_t size)
+{
+    struct w2c_facts f = {.ctx_fields = SL_BUF_INIT};
+    bool ok = read_facts(w2c_header, &f, NULL) == SL_OK && f.memory_field[0];
+    if (ok)
+        snprintf(field, size, "%s", f.memory_field);
+    sl_buf_release(&f.ctx_fields);
+    return ok;
+}
+
 static const char *ctype(char letter)
 {
     switch (letter) {

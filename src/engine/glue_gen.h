@@ -22,4 +22,11 @@
 sl_err sl_glue_generate(const struct sl_wasm_module *m, const char *w2c_header,
                         const char *header_name, struct sl_buf *out, struct sl_error *err);
 
+/*
+ * Writes into field (size bytes) the instance-struct field name of the
+ * module's memory 0 ("w2c_memory") as the wasm2c header declares it; false
+ * when the module defines no memory.
+ */
+bool sl_glue_memory_field(const char *w2c_header, char *field, size_t size);
+
 #endif /* SL_ENGINE_GLUE_GEN_H */

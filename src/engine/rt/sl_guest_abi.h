@@ -16,7 +16,7 @@
 
 #include "wasm-rt.h"
 
-#define SL_GUEST_ABI_VERSION 1u
+#define SL_GUEST_ABI_VERSION 2u
 
 /* First member of the host's per-instance context (struct sl_instance). */
 struct sl_guest_hdr {
