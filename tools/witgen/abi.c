@@ -343,6 +343,8 @@ static const char *const prim_names[] = {
 /* Named types print as their name, aliases as what they stand for. */
 static sl_err type_str(const struct sl_wit_type *t, bool top, struct sl_buf *out)
 {
+    if (out->len > SL_WIT_MAX_TEXT)
+        return SL_EINVAL; /* aliases of tuples of aliases can expand exponentially */
     if (t == NULL)
         return sl_buf_appends(out, "unit");
     if (t->kind == SL_WIT_REF)

@@ -64,8 +64,10 @@ static int cmd_dump(int argc, char **argv)
         status = fail(&err);
         goto out;
     }
-    if (sl_wit_dump(iface, export, &out) != SL_OK) {
-        fputs("witgen: out of memory\n", stderr);
+    rc = sl_wit_dump(iface, export, &out);
+    if (rc != SL_OK) {
+        fprintf(stderr, "%s: %s\n", argv[0],
+                rc == SL_EINVAL ? "listing too large" : "out of memory");
         status = 1;
         goto out;
     }

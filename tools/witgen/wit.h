@@ -212,10 +212,16 @@ void sl_wit_func_sig(struct sl_wit_func *f, bool export, struct sl_wit_sig *sig)
 /* The import field name: "<resource>::<func>" or the bare function name. */
 sl_err sl_wit_func_field(const struct sl_wit_func *f, struct sl_buf *out);
 
-/* Appends the canonical form of a type ("list<tuple<string, string>>") to out. */
+/* Texts made from types stop growing past this many bytes. */
+#define SL_WIT_MAX_TEXT (16 * 1024 * 1024)
+
+/*
+ * Appends the canonical form of a type ("list<tuple<string, string>>") to out.
+ * SL_EINVAL when out would exceed SL_WIT_MAX_TEXT, SL_ENOMEM on allocation failure.
+ */
 sl_err sl_wit_type_str(const struct sl_wit_type *t, struct sl_buf *out);
 
-/* Writes the dump listing of a resolved interface to out. */
+/* Writes the dump listing of a resolved interface to out; errors as sl_wit_type_str. */
 sl_err sl_wit_dump(struct sl_wit_iface *iface, bool export, struct sl_buf *out);
 
 #endif /* SL_WITGEN_WIT_H */

@@ -9,7 +9,7 @@
               and through the files using it) is accepted or rejected with one
               "file:line:col: ..." line and status 1, never a crash
   mutation    the same for 200 copies of each file with 1-3 bytes replaced
-              (fixed seed, so failures reproduce)
+              (fixed seed, so failures reproduce), dumped as well as checked
   usage       bad command lines exit 2, unreadable files exit 1
 Usage: run_tests.py WITGEN WIT_DIR TESTS_DIR [golden|robustness]
 (golden runs golden, malformed and usage; robustness runs truncation and
@@ -94,8 +94,9 @@ def users_of(src_dir, files):
     return users
 
 
-def survives(scratch, f, users, data):
-    """Writes data as f and checks it and its users; None when witgen behaved."""
+def survives(scratch, f, users, data, dump=False):
+    """Writes data as f and checks it and its users (and dumps f when asked);
+    None when witgen behaved."""
     with open(os.path.join(scratch, f), 'wb') as out_f:
         out_f.write(data)
     targets = users.get(f, []) + [f]  # check stops at the first file with an error
@@ -103,6 +104,12 @@ def survives(scratch, f, users, data):
     ok = (rc == 0 and err == '') or (rc == 1 and one_error.match(err))
     if not ok or out != '':
         return 'checking %s: exit status %d, stdout %r, stderr %r' % (targets, rc, out, err)
+    if dump:
+        rc, out, err = run(['dump', f], cwd=scratch)
+        ok = (rc == 0 and err == '' and out.startswith('interface ')) or (
+            rc == 1 and out == '' and one_error.match(err))
+        if not ok:
+            return 'dumping %s: exit status %d, stderr %r' % (f, rc, err)
     return None
 
 
@@ -130,7 +137,7 @@ if MODE in ('all', 'robustness'):
                     m = bytearray(data)
                     for _ in range(rng.randint(1, 3)):
                         m[rng.randrange(len(m))] = rng.choice(MUTATIONS)
-                    problem = survives(scratch, f, users, bytes(m))
+                    problem = survives(scratch, f, users, bytes(m), dump=True)
                     if problem:
                         problem = 'mutation %d (%r), %s' % (i, bytes(m), problem)
                         break
@@ -180,6 +187,10 @@ if MODE in ('all', 'golden'):
                                         for i in range(2999, -1, -1))
     check('a chain of 3000 aliases written backwards is fine', generated(
         'chain.wit', text, ['check'], 0, ''))
+    text = 'type a0 = u8\n' + ''.join(
+        'type a%d = tuple<a%d, a%d, a%d, a%d>\n' % ((i,) + (i - 1,) * 4) for i in range(1, 40))
+    check('limit: a listing growing exponentially stops', generated(
+        'expo.wit', text, ['dump'], 1, 'expo.wit: listing too large\n'))
     check('100000 nested block comments', generated(
         'nest.wit', '/*' * 100000 + '*/' * 100000 + 'type x = u8\n', ['check'], 0, ''))
     # 300 cases need a u16 tag: size max(2, align_to(2, 4) + 8) = 12, payload at 4
