@@ -20,6 +20,7 @@ static const char usage[] =
     "commands:\n"
     "  run       run a module (slight run --help)\n"
     "  compile   compile a module ahead of time (slight compile --help)\n"
+    "  secret    store an encrypted secret in the slightfile (slight secret --help)\n"
     "\n"
     "options:\n"
     "  -c, --config FILE   the slightfile (default: ./slightfile.toml when it exists)\n"
@@ -81,11 +82,13 @@ int main(int argc, char **argv)
         return sl_cmd_run(&g, argc - i - 1, argv + i + 1);
     if (strcmp(cmd, "compile") == 0)
         return sl_cmd_compile(&g, argc - i - 1, argv + i + 1);
+    if (strcmp(cmd, "secret") == 0)
+        return sl_cmd_secret(&g, argc - i - 1, argv + i + 1);
     if (strcmp(cmd, "help") == 0) {
         fputs(usage, stdout);
         return 0;
     }
-    if (strcmp(cmd, "secret") == 0 || strcmp(cmd, "add") == 0 || strcmp(cmd, "new") == 0
+    if (strcmp(cmd, "add") == 0 || strcmp(cmd, "new") == 0
         || strcmp(cmd, "bindgen") == 0 || strcmp(cmd, "buildjs") == 0) {
         fprintf(stderr, "slight: error: 'slight %s' is not available in this version yet\n",
                 cmd);
