@@ -3,13 +3,17 @@
  * main.c -- the witgen build tool. `witgen check FILE...` parses and resolves
  * WIT files silently; `witgen dump [--export] FILE` prints the canonical
  * listing. An error is one "file:line:col: message" line and exit status 1;
- * bad usage exits 2. Code generators are not part of this tool yet.
+ * bad usage exits 2. Code generators are not part of this tool yet. The
+ * environment variable WITGEN_FAIL_ALLOC=N makes the Nth allocation fail (tests).
  */
 #include "sl_common.h"
 
 #include "wit.h"
 
+#include "mem.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int usage(void)
@@ -83,6 +87,10 @@ out:
 
 int main(int argc, char **argv)
 {
+    /* torture-test hook: the Nth allocation fails */
+    const char *fail_after = getenv("WITGEN_FAIL_ALLOC");
+    if (fail_after != NULL)
+        sl_mem_fail_after(strtoul(fail_after, NULL, 10));
     if (argc < 2)
         return usage();
     if (strcmp(argv[1], "check") == 0)

@@ -11,6 +11,8 @@
   mutation    the same for 200 copies of each file with 1-3 bytes replaced
               (fixed seed, so failures reproduce), dumped as well as checked
   usage       bad command lines exit 2, unreadable files exit 1
+  limits      generated inputs at the parser's and resolver's limits
+  torture     every allocation of a dump failing in turn (WITGEN_FAIL_ALLOC)
 Usage: run_tests.py WITGEN WIT_DIR TESTS_DIR [golden|robustness]
 (golden runs golden, malformed and usage; robustness runs truncation and
 mutation; without the argument everything runs)
@@ -28,8 +30,8 @@ MODE = sys.argv[4] if len(sys.argv) > 4 else 'all'
 results = []
 
 
-def run(args, cwd=None):
-    p = subprocess.run([WITGEN, *args], cwd=cwd, capture_output=True, timeout=60)
+def run(args, cwd=None, env=None):
+    p = subprocess.run([WITGEN, *args], cwd=cwd, env=env, capture_output=True, timeout=60)
     return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
 
 
@@ -198,6 +200,23 @@ if MODE in ('all', 'golden'):
     check('a variant of 300 cases has a 2-byte tag', generated(
         'v.wit', text, ['dump'], 0,
         'interface v\ntype v variant size=12 align=4 payload=4 cases=c0(string),'))
+
+if MODE in ('all', 'golden'):
+    # Torture: the Nth allocation fails, for every N until the run needs fewer.
+    for stem in ('http-server', 'sql'):
+        want = open(os.path.join(TESTS, 'expected', stem + '.dump')).read()
+        problem = None
+        for n in range(1, 1000):
+            env = dict(os.environ, WITGEN_FAIL_ALLOC=str(n))
+            rc, out, err = run(['dump', os.path.join(WIT_DIR, stem + '.wit')], env=env)
+            if rc == 0 and out == want and err == '':
+                break
+            if rc != 1 or out != '' or not re.match(r'^[^\n]*out of memory\n$', err):
+                problem = 'allocation %d failing: exit status %d, stderr %r' % (n, rc, err)
+                break
+        else:
+            problem = 'still failing after 999 allocations'
+        check('torture: dump %s.wit with each allocation failing (%d)' % (stem, n), problem)
 
 print('1..%d' % len(results))
 for i, (name, problem) in enumerate(results, 1):
