@@ -13,6 +13,7 @@
 #include "common/buf.h"
 #include "common/err.h"
 #include "common/fs.h"
+#include "common/mem.h"
 #include "config/slightfile.h"
 
 #include <criterion/criterion.h>
@@ -32,6 +33,17 @@
 /* ---- helpers ------------------------------------------------------------ */
 
 static char tmpdir[256];
+
+/* Strings the helpers return, freed after each test. */
+static char *owned[64];
+static size_t n_owned;
+
+static char *keep(char *p)
+{
+    cr_assert_lt(n_owned, SL_ARRAY_SIZE(owned));
+    owned[n_owned++] = p;
+    return p;
+}
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -56,6 +68,8 @@ static void make_tmp(void)
 
 static void remove_tmp(void)
 {
+    while (n_owned > 0)
+        sl_free(owned[--n_owned]);
     if (tmpdir[0] != '\0')
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -85,7 +99,7 @@ static char *read_text(const char *path)
     struct sl_buf b = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
     cr_assert_eq(sl_fs_read_file(path, &b, &err), SL_OK, "%s", err.msg);
-    return sl_buf_detach(&b);
+    return keep(sl_buf_detach(&b));
 }
 
 static void key_of(uint8_t key[SL_SECRET_KEY_BYTES], uint8_t seed)
@@ -477,7 +491,7 @@ static char *edit_ok(const char *text, const char *name, const char *value)
     cr_assert_eq(sl_secret_slightfile_edit("slightfile.toml", text, strlen(text), name, value,
                                            &out, &err),
                  SL_OK, "%s\n%s", err.msg, text);
-    return sl_buf_detach(&out);
+    return keep(sl_buf_detach(&out));
 }
 
 Test(secrets, edit_v01_adds_store_and_entry_keeping_comments)
@@ -596,7 +610,7 @@ static char *decrypt_entry(const char *path, const char *name)
     struct sl_buf out = SL_BUF_INIT;
     cr_assert_eq(sl_secret_decrypt(s->value, &out, &err), SL_OK, "%s", err.msg);
     sl_slightfile_free(sf);
-    return sl_buf_detach(&out);
+    return keep(sl_buf_detach(&out));
 }
 
 Test(secrets, set_creates_a_missing_file_and_round_trips)
