@@ -7,8 +7,8 @@
 #include "sl_common.h"
 
 #include "cli.h"
-#include "opts.h"
 #include "config/secrets.h"
+#include "opts.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -36,8 +36,7 @@
 /* Associated data: binds the ciphertext to its format version. */
 #define SEAL_AD "slight1"
 
-_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == SL_SECRET_KEY_BYTES,
-               "key size");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == SL_SECRET_KEY_BYTES, "key size");
 
 static sl_err start_sodium(struct sl_error *err)
 {
@@ -84,8 +83,7 @@ sl_err sl_secret_legacy_key_path(struct sl_buf *out, struct sl_error *err)
     else if (tmp[0] == '\0')
         rc = sl_buf_appends(out, ".slightkey");
     else
-        rc = sl_buf_appendf(out, "%s%s.slightkey", tmp,
-                            tmp[strlen(tmp) - 1] == '/' ? "" : "/");
+        rc = sl_buf_appendf(out, "%s%s.slightkey", tmp, tmp[strlen(tmp) - 1] == '/' ? "" : "/");
     if (rc != SL_OK) {
         sl_buf_release(out);
         return sl_error_set(err, SL_ENOMEM, "out of memory");
@@ -193,7 +191,8 @@ static sl_err create_key(const char *path, struct sl_error *err)
     struct sl_buf dir = SL_BUF_INIT;
     struct sl_buf tmp = SL_BUF_INIT;
     const char *slash = strrchr(path, '/');
-    if (slash != NULL && slash != path && sl_buf_append(&dir, path, (size_t)(slash - path)) != SL_OK)
+    if (slash != NULL && slash != path
+        && sl_buf_append(&dir, path, (size_t)(slash - path)) != SL_OK)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     if (dir.len > 0) {
         sl_err rc = sl_fs_mkdirs(dir.data, 0700, err);
@@ -240,8 +239,7 @@ static sl_err create_key(const char *path, struct sl_error *err)
     }
     unlink(tmp.data);
     if (rc != SL_OK)
-        sl_error_set(err, SL_EIO, "cannot create the secrets key file '%s': %s", path,
-                     strerror(e));
+        sl_error_set(err, SL_EIO, "cannot create the secrets key file '%s': %s", path, strerror(e));
     if (rc == SL_OK && dir.len > 0) {
         int dfd = open(dir.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd >= 0) {
@@ -292,8 +290,8 @@ sl_err sl_secret_seal(const uint8_t key[SL_SECRET_KEY_BYTES], const void *plain,
     randombytes_buf(bin, NONCE_BYTES);
     unsigned long long clen = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(bin + NONCE_BYTES, &clen, plain, len,
-                                               (const unsigned char *)SEAL_AD,
-                                               sizeof(SEAL_AD) - 1, NULL, bin, key);
+                                               (const unsigned char *)SEAL_AD, sizeof(SEAL_AD) - 1,
+                                               NULL, bin, key);
     sodium_bin2base64(b64, b64len, bin, binlen, B64_URL);
     size_t old = out->len;
     rc = sl_buf_appends(out, SL_SECRET_PREFIX);
@@ -311,8 +309,8 @@ sl_err sl_secret_seal(const uint8_t key[SL_SECRET_KEY_BYTES], const void *plain,
     return SL_OK;
 }
 
-sl_err sl_secret_open(const uint8_t key[SL_SECRET_KEY_BYTES], const char *value,
-                      struct sl_buf *out, struct sl_error *err)
+sl_err sl_secret_open(const uint8_t key[SL_SECRET_KEY_BYTES], const char *value, struct sl_buf *out,
+                      struct sl_error *err)
 {
     sl_err rc = start_sodium(err);
     if (rc != SL_OK)
@@ -349,8 +347,7 @@ sl_err sl_secret_open(const uint8_t key[SL_SECRET_KEY_BYTES], const char *value,
     unsigned long long got = 0;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt(
             (unsigned char *)out->data + out->len, &got, NULL, bin + NONCE_BYTES,
-            binlen - NONCE_BYTES, (const unsigned char *)SEAL_AD, sizeof(SEAL_AD) - 1, bin,
-            key)
+            binlen - NONCE_BYTES, (const unsigned char *)SEAL_AD, sizeof(SEAL_AD) - 1, bin, key)
         != 0) {
         sl_free(bin);
         out->data[out->len] = '\0';
@@ -444,8 +441,8 @@ static void sc_path(const struct shortcrypt *sc, uint8_t base, const uint8_t *v,
         path[i] = (size_t)(h[i % 8] ^ sc->hashed_key[i % 8]) % n;
 }
 
-sl_err sl_secret_shortcrypt_encrypt(const char *key, size_t keylen, const void *plain,
-                                    size_t len, struct sl_buf *out, struct sl_error *err)
+sl_err sl_secret_shortcrypt_encrypt(const char *key, size_t keylen, const void *plain, size_t len,
+                                    struct sl_buf *out, struct sl_error *err)
 {
     sl_err rc = start_sodium(err);
     if (rc != SL_OK)
@@ -721,6 +718,7 @@ struct editor {
     size_t len;
     struct edit edits[3];
     size_t n_edits;
+    const char *eol; /* "\r\n" when the file uses it, for added lines */
 };
 
 /* Byte offset of a toml++ position (1-based line, column in code points), or SIZE_MAX. */
@@ -729,6 +727,9 @@ static size_t offset_of(const struct editor *ed, uint32_t line, uint32_t column)
     size_t i = 0;
     if (line == 0 || column == 0)
         return SIZE_MAX;
+    /* toml++ does not count a byte order mark as a column. */
+    if (ed->len >= 3 && memcmp(ed->text, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
     for (uint32_t l = 1; l < line; l++) {
         const char *nl = memchr(ed->text + i, '\n', ed->len - i);
         if (nl == NULL)
@@ -883,8 +884,8 @@ static sl_err plan_secret_store(struct editor *ed, const struct sl_slightfile *s
     if (rc != SL_OK)
         return rc;
     with = &ed->edits[ed->n_edits - 1].with;
-    if ((nl == NULL && sl_buf_append(with, "\n", 1) != SL_OK)
-        || sl_buf_appends(with, "secret_store = \"" USERSECRETS "\"\n") != SL_OK)
+    if ((nl == NULL && sl_buf_appends(with, ed->eol) != SL_OK)
+        || sl_buf_appendf(with, "secret_store = \"" USERSECRETS "\"%s", ed->eol) != SL_OK)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     return SL_OK;
 }
@@ -906,8 +907,7 @@ static sl_err plan_secret(struct editor *ed, const struct sl_toml_value *root,
     if (arr != NULL && arr->kind == SL_TOML_ARRAY) {
         /* [[secret_settings]] tables start with '['; inline tables with '{'. */
         size_t first = arr->u.array.len > 0
-                           ? offset_of(ed, arr->u.array.items[0].line,
-                                       arr->u.array.items[0].column)
+                           ? offset_of(ed, arr->u.array.items[0].line, arr->u.array.items[0].column)
                            : SIZE_MAX;
         if (first == SIZE_MAX || ed->text[first] != '[')
             return sl_error_set(err, SL_ECONFIG,
@@ -919,19 +919,28 @@ static sl_err plan_secret(struct editor *ed, const struct sl_toml_value *root,
     if (rc != SL_OK)
         return rc;
     with = &ed->edits[ed->n_edits - 1].with;
-    bool ends_nl = ed->len > 0 && ed->text[ed->len - 1] == '\n';
-    bool ends_blank = ed->len == 0 || (ed->len > 1 && ends_nl && ed->text[ed->len - 2] == '\n');
-    rc = sl_buf_appends(with, ends_blank ? "" : ends_nl ? "\n" : "\n\n");
+    const char *eol = ed->eol;
+    size_t el = strlen(eol);
+    const char *t = ed->text;
+    bool ends_nl = ed->len > 0 && t[ed->len - 1] == '\n';
+    bool ends_blank =
+        ed->len == 0
+        || (ends_nl && ed->len >= 2 * el && memcmp(t + ed->len - 2 * el, eol, el) == 0);
+    rc = SL_OK;
+    if (!ends_nl && ed->len > 0)
+        rc = sl_buf_appends(with, eol);
+    if (rc == SL_OK && !ends_blank)
+        rc = sl_buf_appends(with, eol);
     if (rc == SL_OK)
-        rc = sl_buf_appends(with, "[[secret_settings]]\nname = ");
+        rc = sl_buf_appendf(with, "[[secret_settings]]%sname = ", eol);
     if (rc == SL_OK)
         rc = append_quoted(with, secret_name);
     if (rc == SL_OK)
-        rc = sl_buf_appends(with, "\nvalue = ");
+        rc = sl_buf_appendf(with, "%svalue = ", eol);
     if (rc == SL_OK)
         rc = append_quoted(with, stored);
     if (rc == SL_OK)
-        rc = sl_buf_append(with, "\n", 1);
+        rc = sl_buf_appends(with, eol);
     if (rc != SL_OK)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     return SL_OK;
@@ -966,8 +975,8 @@ static sl_err apply_edits(struct editor *ed, struct sl_buf *out, struct sl_error
 
 /* The edited text must read back as the same file with the secret set. */
 static sl_err check_result(const struct editor *ed, const struct sl_slightfile *before,
-                           const struct sl_buf *out, const char *secret_name,
-                           const char *stored, struct sl_error *err)
+                           const struct sl_buf *out, const char *secret_name, const char *stored,
+                           struct sl_error *err)
 {
     struct sl_toml_value *root = NULL;
     struct sl_error perr = SL_ERROR_INIT;
@@ -979,8 +988,7 @@ static sl_err check_result(const struct editor *ed, const struct sl_slightfile *
         entry = find_entry(arr, secret_name);
         size_t n_caps = caps && caps->kind == SL_TOML_ARRAY ? caps->u.array.len : 0;
         ok = entry != NULL && str_is(sl_toml_get(entry, "value"), stored)
-             && (arr->u.array.len == before->n_secrets
-                 || arr->u.array.len == before->n_secrets + 1)
+             && (arr->u.array.len == before->n_secrets || arr->u.array.len == before->n_secrets + 1)
              && n_caps == before->n_caps
              && str_is(sl_toml_get(root, "specversion"),
                        before->version == SL_SLIGHTFILE_V0_1 ? "0.1" : "0.2")
@@ -1009,7 +1017,11 @@ sl_err sl_secret_slightfile_edit(const char *name, const char *text, size_t len,
         return sl_error_set(err, SL_EINVALKEY, "a secret's name must be non-empty UTF-8 text");
     if (text == NULL)
         text = "";
-    struct editor ed = {.name = name, .text = text, .len = len};
+    const char *nl = memchr(text, '\n', len);
+    struct editor ed = {.name = name,
+                        .text = text,
+                        .len = len,
+                        .eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n"};
     struct sl_slightfile *sf = NULL;
     struct sl_toml_value *root = NULL;
     sl_err rc = sl_slightfile_parse(name, text, len, &sf, err);
@@ -1086,8 +1098,8 @@ sl_err sl_secret_slightfile_set(const char *path, const char *secret_name, const
             || sl_buf_append(&result, "\n", 1) != SL_OK)
             rc = sl_error_set(err, SL_ENOMEM, "out of memory");
     } else if (rc == SL_OK) {
-        rc = sl_secret_slightfile_edit(path, text.data, text.len, secret_name, stored.data,
-                                       &result, err);
+        rc = sl_secret_slightfile_edit(path, text.data, text.len, secret_name, stored.data, &result,
+                                       err);
     }
     if (rc == SL_OK)
         rc = sl_fs_write_atomic(target, result.data, result.len, mode, err);

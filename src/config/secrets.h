@@ -60,16 +60,16 @@ sl_err sl_secret_seal(const uint8_t key[SL_SECRET_KEY_BYTES], const void *plain,
  * authenticate under key (another key, or altered text) is SL_EAUTH. On
  * failure *out is unchanged.
  */
-sl_err sl_secret_open(const uint8_t key[SL_SECRET_KEY_BYTES], const char *value,
-                      struct sl_buf *out, struct sl_error *err);
+sl_err sl_secret_open(const uint8_t key[SL_SECRET_KEY_BYTES], const char *value, struct sl_buf *out,
+                      struct sl_error *err);
 
 /*
  * ShortCrypt (crate short-crypt 1.0.27, as slight v0.5.1 used it):
  * encrypt_to_url_component of plain under the key text (keylen bytes),
  * appended to *out. Only tests and fixtures need this direction.
  */
-sl_err sl_secret_shortcrypt_encrypt(const char *key, size_t keylen, const void *plain,
-                                    size_t len, struct sl_buf *out, struct sl_error *err);
+sl_err sl_secret_shortcrypt_encrypt(const char *key, size_t keylen, const void *plain, size_t len,
+                                    struct sl_buf *out, struct sl_error *err);
 
 /*
  * ShortCrypt decrypt_url_component of value under the key text, appended to

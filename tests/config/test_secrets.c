@@ -113,9 +113,10 @@ static void key_of(uint8_t key[SL_SECRET_KEY_BYTES], uint8_t seed)
 Test(secrets, seal_open_round_trip)
 {
     static const char *const plains[] = {"", "x", "redis://user:pa ss@host:6379/0",
-                                         "p\xC3\xA4sswort \xE2\x9C\x93", "0123456789abcdef"
-                                                                         "0123456789abcdef"
-                                                                         "0123456789abcdef"};
+                                         "p\xC3\xA4sswort \xE2\x9C\x93",
+                                         "0123456789abcdef"
+                                         "0123456789abcdef"
+                                         "0123456789abcdef"};
     uint8_t key[SL_SECRET_KEY_BYTES];
     key_of(key, 1);
     for (size_t i = 0; i < SL_ARRAY_SIZE(plains); i++) {
@@ -181,8 +182,7 @@ Test(secrets, open_rejects_every_single_character_change)
         v[i] = alphabet[(strchr(alphabet, orig) - alphabet + 1) % 64];
         struct sl_buf out = SL_BUF_INIT;
         sl_err rc = sl_secret_open(key, v, &out, &err);
-        cr_assert(rc == SL_EAUTH || rc == SL_EINVALVALUE, "position %zu accepted (rc %d)", i,
-                  rc);
+        cr_assert(rc == SL_EAUTH || rc == SL_EINVALVALUE, "position %zu accepted (rc %d)", i, rc);
         cr_assert_eq(out.len, 0);
         sl_buf_release(&out);
         v[i] = orig;
@@ -197,6 +197,7 @@ Test(secrets, open_rejects_every_single_character_change)
     cr_assert_eq(sl_secret_open(key, "slight1:abc", &out, &err), SL_EINVALVALUE);
     cr_assert_eq(sl_secret_open(key, "slight1:a+b/c=", &out, &err), SL_EINVALVALUE);
     cr_assert_eq(out.len, 0);
+    sl_buf_release(&out);
     sl_buf_release(&sealed);
 }
 
@@ -370,8 +371,7 @@ Test(secrets, key_file_created_once_under_concurrency)
         cr_assert_eq(read(res[0], keys[i], sizeof(keys[i])), (ssize_t)sizeof(keys[i]));
     close(res[0]);
     for (int i = 1; i < N; i++)
-        cr_assert_eq(memcmp(keys[0], keys[i], sizeof(keys[0])), 0, "process %d got another key",
-                     i);
+        cr_assert_eq(memcmp(keys[0], keys[i], sizeof(keys[0])), 0, "process %d got another key", i);
     uint8_t k[SL_SECRET_KEY_BYTES];
     struct sl_error err = SL_ERROR_INIT;
     cr_assert_eq(sl_secret_key_load(path, false, k, &err), SL_OK);
@@ -390,8 +390,8 @@ Test(secrets, shortcrypt_library_vector)
     cr_assert_eq(sl_secret_shortcrypt_encrypt("magickey", 8, "articles", 8, &b, &err), SL_OK);
     cr_assert_str_eq(b.data, "2E87Wx52-Tvo");
     sl_buf_reset(&b);
-    cr_assert_eq(sl_secret_shortcrypt_decrypt("magickey", 8, "2E87Wx52-Tvo", &b, &err), SL_OK,
-                 "%s", err.msg);
+    cr_assert_eq(sl_secret_shortcrypt_decrypt("magickey", 8, "2E87Wx52-Tvo", &b, &err), SL_OK, "%s",
+                 err.msg);
     cr_assert_str_eq(b.data, "articles");
     sl_buf_release(&b);
 }
@@ -488,9 +488,9 @@ static char *edit_ok(const char *text, const char *name, const char *value)
 {
     struct sl_buf out = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_secret_slightfile_edit("slightfile.toml", text, strlen(text), name, value,
-                                           &out, &err),
-                 SL_OK, "%s\n%s", err.msg, text);
+    cr_assert_eq(
+        sl_secret_slightfile_edit("slightfile.toml", text, strlen(text), name, value, &out, &err),
+        SL_OK, "%s\n%s", err.msg, text);
     return keep(sl_buf_detach(&out));
 }
 
@@ -564,6 +564,32 @@ Test(secrets, edit_finds_values_after_non_ascii_text)
     cr_assert_str_eq(edit_ok(in, "K", "slight1:Zg"), want);
 }
 
+Test(secrets, edit_keeps_bom_crlf_and_multiline_literals)
+{
+    const char *in = "\xEF\xBB\xBFspecversion = \"0.1\"\r\n"
+                     "[[secret_settings]]\r\n"
+                     "name = \"A\"\r\n"
+                     "value = '''x'''''\r\n"
+                     "\r\n";
+    const char *want = "\xEF\xBB\xBFspecversion = \"0.1\"\r\n"
+                       "secret_store = \"configs.usersecrets\"\r\n"
+                       "[[secret_settings]]\r\n"
+                       "name = \"A\"\r\n"
+                       "value = \"new\"\r\n"
+                       "\r\n";
+    char *out = edit_ok(in, "A", "new");
+    cr_assert_str_eq(out, want);
+    cr_assert_str_eq(edit_ok(out, "B", "b"), "\xEF\xBB\xBFspecversion = \"0.1\"\r\n"
+                                             "secret_store = \"configs.usersecrets\"\r\n"
+                                             "[[secret_settings]]\r\n"
+                                             "name = \"A\"\r\n"
+                                             "value = \"new\"\r\n"
+                                             "\r\n"
+                                             "[[secret_settings]]\r\n"
+                                             "name = \"B\"\r\n"
+                                             "value = \"b\"\r\n");
+}
+
 Test(secrets, edit_escapes_names)
 {
     char *out = edit_ok("specversion = \"0.2\"\n", "a\"b\\c\td", "v");
@@ -582,13 +608,13 @@ Test(secrets, edit_errors)
     const char *empty = "";
     cr_assert_eq(sl_secret_slightfile_edit("s.toml", empty, 0, "K", "v", &out, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "specversion") != NULL, "%s", err.msg);
-    const char *bad = "specversion = \"0.2\"\n[[capability]]\nresource = \"kv.nope\"\nname = \"a\"\n";
+    const char *bad =
+        "specversion = \"0.2\"\n[[capability]]\nresource = \"kv.nope\"\nname = \"a\"\n";
     cr_assert_eq(sl_secret_slightfile_edit("s.toml", bad, strlen(bad), "K", "v", &out, &err),
                  SL_ECONFIG);
     const char *syntax = "specversion = \"0.2\"\nx = \n";
-    cr_assert_eq(
-        sl_secret_slightfile_edit("s.toml", syntax, strlen(syntax), "K", "v", &out, &err),
-        SL_ECONFIG);
+    cr_assert_eq(sl_secret_slightfile_edit("s.toml", syntax, strlen(syntax), "K", "v", &out, &err),
+                 SL_ECONFIG);
     const char *inl = "specversion = \"0.2\"\nsecret_settings = [{name = \"A\", value = \"x\"}]\n";
     cr_assert_eq(sl_secret_slightfile_edit("s.toml", inl, strlen(inl), "B", "v", &out, &err),
                  SL_ECONFIG);
@@ -617,8 +643,8 @@ Test(secrets, set_creates_a_missing_file_and_round_trips)
 {
     const char *path = path_in("slightfile.toml");
     struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_secret_slightfile_set(path, "DB", "postgres://u:p@h/db", 19, &err), SL_OK,
-                 "%s", err.msg);
+    cr_assert_eq(sl_secret_slightfile_set(path, "DB", "postgres://u:p@h/db", 19, &err), SL_OK, "%s",
+                 err.msg);
     char *text = read_text(path);
     cr_assert(strncmp(text, "specversion = \"0.2\"\n", 20) == 0, "%s", text);
     cr_assert(strstr(text, "postgres") == NULL, "plaintext in the file");
