@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # run_guests.sh GUEST_DIR SRC_DIR -- runs the WASI guest programs under
 # $SLIGHT_BIN and prints TAP. Each case checks the exit status and stdout;
-# the sandbox case also checks that the file outside the preopen is intact.
+# the sandbox case also checks that the file outside the preopen is intact,
+# the tcplisten case talks to the guest over 127.0.0.1 (tcplisten_client.py).
 # Skips everything (not fails) when $SLIGHT_BIN does not exist.
 set -u
 guests=$1
@@ -98,6 +99,39 @@ selfcheck clock_poll "$work/empty"
 printf 'abc\ndef\n' >"$work/stdin"
 if STDIN="$work/stdin" run stdin_echo 0 "$work/empty"; then
     if [ "$(cat "$work/out")" = "$(printf 'ABC\nDEF')" ]; then ok "stdin_echo"; else not_ok "stdin_echo: output"; fi
+fi
+
+# --tcplisten: the guest accepts one connection from tcplisten_client.py (127.0.0.1 only),
+# which checks the reply and slight's exit status, with a timeout on every step
+if command -v python3 >/dev/null 2>&1; then
+    mkdir -p "$work/tcp"
+    if python3 "$src/tcplisten_client.py" "$slight" "$tier" "$guests/tcplisten.wasm" "$work/tcp" \
+        "$work/out" "$work/err" >"$work/client" 2>&1; then
+        if grep -q '^FAIL' "$work/out" || [ "$(tail -n 1 "$work/out")" != "failures=0" ]; then
+            not_ok "tcplisten: checks" "a check failed"
+        elif ! grep -q '^received=hello from the runner$' "$work/out"; then
+            not_ok "tcplisten: the guest did not receive the line"
+        else
+            ok "tcplisten: accept, recv, send, shutdown ($(grep -c '^ok' "$work/out") checks)"
+        fi
+    else
+        not_ok "tcplisten: $(cat "$work/client")"
+    fi
+    if python3 "$src/tcplisten_client.py" --busy "$slight" "$tier" "$guests/tcplisten.wasm" \
+        "$work/tcp" "$work/out" "$work/err" >"$work/client" 2>&1; then
+        ok "tcplisten: a port in use is an error"
+    else
+        not_ok "tcplisten: port in use: $(cat "$work/client")"
+    fi
+else
+    n=$((n + 1)); echo "ok $n - tcplisten # SKIP python3 not found"
+fi
+if run tcplisten 2 "$work/empty" --tcplisten 127.0.0.1; then
+    if [ ! -s "$work/out" ] && grep -q 'invalid --tcplisten' "$work/err"; then
+        ok "tcplisten: an address without a port is a usage error"
+    else
+        not_ok "tcplisten: usage error message"
+    fi
 fi
 
 echo "1..$n"
