@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * test_wasi_alloc.c -- failing allocations: sl_mem_fail_after(n) fails the nth
- * allocation of a WASI context's creation (six preopens, args, env, a listener)
- * and of a path of calls, for n = 1, 2, ... until the path runs clean. Every
- * failure must be SL_ENOMEM or WASI_ENOMEM, never a crash; no fd is leaked
- * (counted here) and no memory (LeakSanitizer in the ASan build). Both
- * resolution modes.
+ * test_wasi_alloc.c -- sl_mem_fail_after(n) fails the nth allocation of creating
+ * a context (six preopens, args, env, a listener) and of a path of calls, n = 1,
+ * 2, ... until the path runs clean, in both resolution modes. Every failure must
+ * be SL_ENOMEM or WASI_ENOMEM; no fd may leak (counted) nor memory (ASan build).
  */
 #include "sl_common.h"
 
@@ -75,7 +73,7 @@ static void listen_and_connect(int *lst, int *cl)
 /* Removes what an interrupted path may have left in the "empty" directory. */
 static void host_cleanup(void)
 {
-    static const char *const names[] = {"new.txt", "sym", "sym2"};
+    static const char *const names[] = {"new.txt", "sym", "sym2", "hard"};
     char p[PATH_MAX * 2];
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         snprintf(p, sizeof(p), "%s/empty/%s", F.root, names[i]);
@@ -145,17 +143,32 @@ static bool run_path(int client)
     for (int i = 0; i < 8; i++)
         STEP(sl_wasi_fd_close(in, many[i]));
 
-    /* create, write, symlink, readlink, stat through the link, rename, unlink, mkdir, rmdir */
+    /* create, write, pwrite, pread, symlink, readlink, stat, set times and link through the
+     * link, rename, unlink, mkdir, rmdir */
     STEP(sl_wasi_path_open(in, 5, 0, P("new.txt"), WASI_OFLAGS_CREAT | WASI_OFLAGS_TRUNC,
                            RIGHTS_RW, 0, 0, G_OUT));
     uint32_t f2 = wload32(&F, G_OUT);
     STEP(wwrite(&F, f2, "data"));
+    wiov(&F, G_IOV, G_BUF, wput(&F, G_BUF, "DA"));
+    STEP(sl_wasi_fd_pwrite(in, f2, G_IOV, 1, 0, G_OUT));
+    wiov(&F, G_IOV, G_BUF, 1);
+    wiov(&F, G_IOV + 8, G_BUF + 1, 8);
+    STEP(sl_wasi_fd_pread(in, f2, G_IOV, 2, 0, G_OUT));
+    cr_assert_eq(wload32(&F, G_OUT), 4);
+    cr_assert_eq(memcmp(F.m + G_BUF, "DAta", 4), 0);
     STEP(sl_wasi_path_symlink(in, P("new.txt"), 5, P2("sym")));
     STEP(sl_wasi_path_readlink(in, 5, P("sym"), G_BUF, 64, G_OUT));
     cr_assert_eq(wload32(&F, G_OUT), 7);
     cr_assert_eq(memcmp(F.m + G_BUF, "new.txt", 7), 0);
     STEP(sl_wasi_path_filestat_get(in, 8, WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, P("sym"), G_BUF));
     cr_assert_eq(wload64(&F, G_BUF + 32), 4);
+    STEP(sl_wasi_path_filestat_set_times(in, 5, WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, P("sym"), 0,
+                                         5000000000ull, WASI_FSTFLAGS_MTIM));
+    STEP(sl_wasi_path_link(in, 5, WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, P("sym"), 8, P2("hard")));
+    STEP(sl_wasi_path_filestat_get(in, 8, 0, P("hard"), G_BUF));
+    cr_assert_eq(wload64(&F, G_BUF + 24), 2);            /* nlink */
+    cr_assert_eq(wload64(&F, G_BUF + 48), 5000000000ull); /* mtim */
+    STEP(sl_wasi_path_unlink_file(in, 8, P("hard")));
     STEP(sl_wasi_path_rename(in, 5, P("sym"), 8, P2("sym2")));
     STEP(sl_wasi_path_unlink_file(in, 5, P("sym2")));
     STEP(sl_wasi_path_create_directory(in, 5, P("d")));
@@ -175,6 +188,13 @@ static bool run_path(int client)
     memcpy(F.m + G_BUF + WASI_SUBSCRIPTION_SIZE + WASI_SUB_FD, &f1, 4);
     STEP(sl_wasi_poll_oneoff(in, G_BUF, G_BUF + 1024, 2, G_OUT));
     cr_assert_geq(wload32(&F, G_OUT), 1);
+    /* the preview 0 variants that differ: 56-byte subscriptions, 56-byte filestat */
+    memset(F.m + G_BUF, 0, WASI0_SUBSCRIPTION_SIZE);
+    F.m[G_BUF + WASI_SUB_TAG] = WASI_EVENTTYPE_CLOCK;
+    STEP(sl_wasi0_poll_oneoff(in, G_BUF, G_BUF + 1024, 1, G_OUT));
+    cr_assert_eq(wload32(&F, G_OUT), 1);
+    STEP(sl_wasi0_path_filestat_get(in, 3, WASI_LOOKUPFLAGS_SYMLINK_FOLLOW, P("link_in"), G_BUF));
+    cr_assert_eq(wload64(&F, G_BUF + 24), 5); /* size of file.txt */
 
     /* renumber closes the target; the socket: accept, send, receive, shutdown */
     STEP(sl_wasi_fd_renumber(in, f2, f1));

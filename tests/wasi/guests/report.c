@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * report.c -- prints what a series of WASI calls return (results, errno,
- * file types, sizes, directory listings) without judging them, in the empty
- * preopened directory ".". For the differential test against Node.js: every
- * line must be the same under both runtimes, except allow-listed ones.
+ * report.c -- prints what WASI calls return (values, errno, file types, sizes,
+ * listings) without judging, in the empty preopen "."; through wasi-libc, then
+ * as raw preview 1 calls. For the differential test against Node.js: each line
+ * must be the same under both runtimes, except allow-listed ones.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -89,6 +89,105 @@ static void show_dir(const char *label, const char *dir)
         free(names[i]);
     }
     printf("\n%s dots: %d\n", label, dots);
+}
+
+/* Prints "label: ERRNO" for a raw preview 1 call. */
+#define RAW(label, call) printf("%s: %d\n", label, (int)(call))
+
+/* Preview 1 calls made directly (what wasi-libc does not expose, or checks itself). */
+static void raw_calls(void)
+{
+    int fd = open("f", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    int other = open("g", O_CREAT | O_RDWR, 0644);
+    int ro = -1;
+    if (fd < 0 || other < 0 || write(fd, "hello", 5) != 5) {
+        printf("raw calls: setup failed\n");
+        return;
+    }
+    __wasi_fdstat_t st;
+    __wasi_filestat_t fs;
+    __wasi_filesize_t pos;
+    RAW("fdstat file", __wasi_fd_fdstat_get(fd, &st));
+    printf("fdstat file type: %d\n", st.fs_filetype);
+    printf("fdstat file flags: %d\n", st.fs_flags);
+    RAW("set_flags append", __wasi_fd_fdstat_set_flags(fd, __WASI_FDFLAGS_APPEND));
+    RAW("fdstat after append", __wasi_fd_fdstat_get(fd, &st));
+    printf("fdstat flags after append: %d\n", st.fs_flags);
+    RAW("set_flags sync", __wasi_fd_fdstat_set_flags(fd, __WASI_FDFLAGS_SYNC));
+    RAW("set_flags unknown bit", __wasi_fd_fdstat_set_flags(fd, 0x100));
+    RAW("tell", __wasi_fd_tell(fd, &pos));
+    printf("tell position: %llu\n", (unsigned long long)pos);
+    RAW("advise normal", __wasi_fd_advise(fd, 0, 0, __WASI_ADVICE_NORMAL));
+    RAW("advise unknown", __wasi_fd_advise(fd, 0, 0, 9));
+    RAW("allocate", __wasi_fd_allocate(fd, 0, 100));
+    RAW("filestat", __wasi_fd_filestat_get(fd, &fs));
+    printf("filestat size type: %llu %d\n", (unsigned long long)fs.size, fs.filetype);
+    RAW("set_size 7", __wasi_fd_filestat_set_size(fd, 7));
+    RAW("set_times", __wasi_fd_filestat_set_times(fd, 1000000000ull, 2000000000ull,
+                                                   __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_MTIM));
+    RAW("set_times atim and atim_now",
+        __wasi_fd_filestat_set_times(fd, 0, 0, __WASI_FSTFLAGS_ATIM | __WASI_FSTFLAGS_ATIM_NOW));
+    RAW("filestat after set_times", __wasi_fd_filestat_get(fd, &fs));
+    printf("filestat size mtim: %llu %llu\n", (unsigned long long)fs.size,
+           (unsigned long long)fs.mtim);
+    RAW("renumber to a free fd", __wasi_fd_renumber(fd, 40));
+    RAW("renumber", __wasi_fd_renumber(other, fd));
+    RAW("renumber to itself", __wasi_fd_renumber(fd, fd));
+    RAW("fdstat of the renumbered fd", __wasi_fd_fdstat_get(other, &st));
+    RAW("close", __wasi_fd_close(fd));
+
+    char buf[8];
+    __wasi_iovec_t iov = {(uint8_t *)buf, sizeof(buf)};
+    __wasi_size_t n = 0;
+    __wasi_roflags_t rof;
+    __wasi_fd_t nfd;
+    __wasi_timestamp_t t;
+    ro = open("f", O_RDONLY);
+    RAW("sock_recv on a file", __wasi_sock_recv(ro, &iov, 1, 0, &n, &rof));
+    RAW("sock_shutdown on a file", __wasi_sock_shutdown(ro, __WASI_SDFLAGS_WR));
+    RAW("sock_accept on a file", __wasi_sock_accept(ro, 0, &nfd));
+    RAW("sock_accept on a directory", __wasi_sock_accept(3, 0, &nfd));
+    RAW("clock_time_get unknown", __wasi_clock_time_get(7, 0, &t));
+    RAW("clock_res_get unknown", __wasi_clock_res_get(9, &t));
+    RAW("sched_yield", __wasi_sched_yield());
+    RAW("random_get 0 bytes", __wasi_random_get((uint8_t *)buf, 0));
+
+    __wasi_subscription_t sub[2];
+    __wasi_event_t ev[2];
+    memset(sub, 0, sizeof(sub));
+    sub[0].userdata = 1;
+    sub[0].u.tag = __WASI_EVENTTYPE_FD_READ;
+    sub[0].u.u.fd_read.file_descriptor = ro;
+    sub[1].userdata = 2;
+    sub[1].u.tag = __WASI_EVENTTYPE_FD_WRITE;
+    sub[1].u.u.fd_write.file_descriptor = 99;
+    n = 0;
+    RAW("poll file and bad fd", __wasi_poll_oneoff(sub, ev, 2, &n));
+    for (__wasi_size_t i = 0; i < n && i < 2; i++)
+        printf("poll event %u: userdata=%llu error=%d type=%d nbytes=%llu\n", (unsigned)i,
+               (unsigned long long)ev[i].userdata, ev[i].error, ev[i].type,
+               (unsigned long long)ev[i].fd_readwrite.nbytes);
+    RAW("poll no subscriptions", __wasi_poll_oneoff(sub, ev, 0, &n));
+
+    RAW("prestat_dir_name into 0 bytes", __wasi_fd_prestat_dir_name(3, (uint8_t *)buf, 0));
+    RAW("readdir on a file", __wasi_fd_readdir(ro, (uint8_t *)buf, sizeof(buf), 0, &n));
+    RAW("seek on a directory", __wasi_fd_seek(3, 0, __WASI_WHENCE_CUR, &pos));
+    RAW("read from a directory", __wasi_fd_read(3, &iov, 1, &n));
+    RAW("open . with creat", __wasi_path_open(3, 0, ".", __WASI_OFLAGS_CREAT,
+                                               __WASI_RIGHTS_FD_READ, 0, 0, &nfd));
+    RAW("open empty path", __wasi_path_open(3, 0, "", 0, __WASI_RIGHTS_FD_READ, 0, 0, &nfd));
+    RAW("open unknown oflag", __wasi_path_open(3, 0, "f", 0x10, __WASI_RIGHTS_FD_READ, 0, 0, &nfd));
+    RAW("open file/", __wasi_path_open(3, 0, "f/", 0, __WASI_RIGHTS_FD_READ, 0, 0, &nfd));
+    RAW("create_directory nd/", __wasi_path_create_directory(3, "nd/"));
+    RAW("remove_directory nd/", __wasi_path_remove_directory(3, "nd/"));
+    RAW("unlink_file f/", __wasi_path_unlink_file(3, "f/"));
+    RAW("rename f over .", __wasi_path_rename(3, "f", 3, "."));
+    RAW("rename . to x", __wasi_path_rename(3, ".", 3, "x"));
+    RAW("remove_directory .", __wasi_path_remove_directory(3, "."));
+    RAW("symlink with an empty target", __wasi_path_symlink("", 3, "e"));
+    RAW("link a directory", __wasi_path_link(3, 0, ".", 3, "dl"));
+    close(ro);
+    close(other);
 }
 
 int main(void)
@@ -201,5 +300,10 @@ int main(void)
     SHOW("unlink d/g again", unlink("d/g"));
     SHOW("rmdir d", rmdir("d"));
     show_dir("list . at the end", ".");
+
+    raw_calls();
+    SHOW("unlink f", unlink("f"));
+    SHOW("unlink g", unlink("g"));
+    show_dir("list . after raw calls", ".");
     return 0;
 }

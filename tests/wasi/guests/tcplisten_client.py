@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
-# tcplisten_client.py [--busy] SLIGHT TIER GUEST DIR OUT ERR -- starts
-# `slight run --tcplisten 127.0.0.1:PORT GUEST` in DIR (stdout to OUT, stderr
-# to ERR), connects, sends a line and checks the reply and slight's exit
-# status. With --busy the port is already taken: slight must fail (status 1)
-# without running the guest. Every step has a timeout; exits 0 on success, 1
-# with a reason.
+# tcplisten_client.py [--busy] SLIGHT TIER GUEST DIR OUT ERR -- runs `slight run
+# --tcplisten 127.0.0.1:PORT GUEST` in DIR (output to OUT, ERR), connects, sends a
+# line, checks the reply and slight's exit status. --busy: the port is taken and
+# slight must fail (status 1) without running the guest. Every step has a
+# timeout; exits 0 on success, 1 with a reason.
 import socket
 import subprocess
 import sys
