@@ -707,18 +707,30 @@ sl_err sl_secret_decrypt(const char *value, struct sl_buf *out, struct sl_error 
 
 #define USERSECRETS "configs.usersecrets"
 
+enum edit_kind {
+    EDIT_STORE_VALUE,  /* the value of secret_store */
+    EDIT_STORE_LINE,   /* a new secret_store line */
+    EDIT_SECRET_VALUE, /* the value of the secret's entry */
+    EDIT_SECRET_BLOCK, /* a new [[secret_settings]] block */
+};
+
+/* Where the text changes; what goes there is rendered once the value is encrypted. */
 struct edit {
     size_t start, end; /* bytes [start, end) of the text are replaced */
-    struct sl_buf with;
+    enum edit_kind kind;
+    unsigned eols_before; /* line ends written before an added line or block */
 };
 
 struct editor {
     const char *name; /* the file, for messages */
     const char *text;
     size_t len;
+    const char *secret_name;
+    const char *eol; /* "\r\n" when the file uses it, for added lines */
+    struct sl_slightfile *sf;
+    struct sl_toml_value *root;
     struct edit edits[3];
     size_t n_edits;
-    const char *eol; /* "\r\n" when the file uses it, for added lines */
 };
 
 /* Byte offset of a toml++ position (1-based line, column in code points), or SIZE_MAX. */
@@ -782,14 +794,12 @@ static size_t string_end(const struct editor *ed, size_t p)
     return SIZE_MAX;
 }
 
-static sl_err add_edit(struct editor *ed, size_t start, size_t end, struct sl_error *err)
+static sl_err add_edit(struct editor *ed, size_t start, size_t end, enum edit_kind kind,
+                       unsigned eols_before, struct sl_error *err)
 {
     if (ed->n_edits >= SL_ARRAY_SIZE(ed->edits))
         return sl_error_set(err, SL_EINTERNAL, "%s: too many edits", ed->name);
-    struct edit *e = &ed->edits[ed->n_edits++];
-    e->start = start;
-    e->end = end;
-    e->with = (struct sl_buf)SL_BUF_INIT;
+    ed->edits[ed->n_edits++] = (struct edit){start, end, kind, eols_before};
     return SL_OK;
 }
 
@@ -801,17 +811,15 @@ static sl_err cannot_locate(const struct editor *ed, uint32_t line, const char *
                         ed->name, line, what);
 }
 
-/* Replaces the string value v (a string in the tree) with a basic string. */
-static sl_err replace_string(struct editor *ed, const struct sl_toml_value *v, const char *what,
-                             struct sl_buf **with, struct sl_error *err)
+/* Plans the replacement of the string literal of v, a string in the tree. */
+static sl_err replace_string(struct editor *ed, const struct sl_toml_value *v, enum edit_kind kind,
+                             const char *what, struct sl_error *err)
 {
     size_t start = offset_of(ed, v->line, v->column);
     size_t end = start == SIZE_MAX ? SIZE_MAX : string_end(ed, start);
     if (end == SIZE_MAX)
         return cannot_locate(ed, v->line, what, err);
-    sl_err rc = add_edit(ed, start, end, err);
-    *with = &ed->edits[ed->n_edits - 1].with;
-    return rc;
+    return add_edit(ed, start, end, kind, 0, err);
 }
 
 /* Appends s as a TOML basic string (quoted, escaped). */
@@ -854,12 +862,10 @@ static const struct sl_toml_value *find_entry(const struct sl_toml_value *arr,
     return NULL;
 }
 
-static sl_err plan_secret_store(struct editor *ed, const struct sl_slightfile *sf,
-                                const struct sl_toml_value *root, struct sl_error *err)
+static sl_err plan_secret_store(struct editor *ed, struct sl_error *err)
 {
-    struct sl_buf *with = NULL;
-    sl_err rc;
-    const struct sl_toml_value *store = sl_toml_get(root, "secret_store");
+    const struct sl_slightfile *sf = ed->sf;
+    const struct sl_toml_value *store = sl_toml_get(ed->root, "secret_store");
     if (store != NULL) {
         if (sf->secret_store != NULL && strcmp(sf->secret_store, USERSECRETS) == 0)
             return SL_OK;
@@ -867,43 +873,27 @@ static sl_err plan_secret_store(struct editor *ed, const struct sl_slightfile *s
         sl_log_warn("%s:%u: secret_store \"%s\" is replaced by \"" USERSECRETS "\": "
                     "capabilities now read their settings from [[secret_settings]]",
                     ed->name, store->line, sf->secret_store ? sf->secret_store : "?");
-        rc = replace_string(ed, store, "secret_store", &with, err);
-        if (rc == SL_OK && sl_buf_appends(with, "\"" USERSECRETS "\"") != SL_OK)
-            rc = sl_error_set(err, SL_ENOMEM, "out of memory");
-        return rc;
+        return replace_string(ed, store, EDIT_STORE_VALUE, "secret_store", err);
     }
     /* A new top-level line after specversion, which is above every table header. */
-    const struct sl_toml_value *ver = sl_toml_get(root, "specversion");
+    const struct sl_toml_value *ver = sl_toml_get(ed->root, "specversion");
     size_t start = ver ? offset_of(ed, ver->line, ver->column) : SIZE_MAX;
     size_t end = start == SIZE_MAX ? SIZE_MAX : string_end(ed, start);
     if (end == SIZE_MAX)
         return cannot_locate(ed, ver ? ver->line : 0, "specversion", err);
     const char *nl = memchr(ed->text + end, '\n', ed->len - end);
     size_t at = nl ? (size_t)(nl - ed->text) + 1 : ed->len;
-    rc = add_edit(ed, at, at, err);
-    if (rc != SL_OK)
-        return rc;
-    with = &ed->edits[ed->n_edits - 1].with;
-    if ((nl == NULL && sl_buf_appends(with, ed->eol) != SL_OK)
-        || sl_buf_appendf(with, "secret_store = \"" USERSECRETS "\"%s", ed->eol) != SL_OK)
-        return sl_error_set(err, SL_ENOMEM, "out of memory");
-    return SL_OK;
+    return add_edit(ed, at, at, EDIT_STORE_LINE, nl == NULL, err);
 }
 
-static sl_err plan_secret(struct editor *ed, const struct sl_toml_value *root,
-                          const char *secret_name, const char *stored, struct sl_error *err)
+static sl_err plan_secret(struct editor *ed, struct sl_error *err)
 {
-    struct sl_buf *with = NULL;
-    const struct sl_toml_entry *arr_entry = sl_toml_entry_get(root, "secret_settings");
+    const struct sl_toml_entry *arr_entry = sl_toml_entry_get(ed->root, "secret_settings");
     const struct sl_toml_value *arr = arr_entry ? &arr_entry->value : NULL;
-    const struct sl_toml_value *entry = find_entry(arr, secret_name);
-    sl_err rc;
-    if (entry != NULL) {
-        rc = replace_string(ed, sl_toml_get(entry, "value"), "the secret's value", &with, err);
-        if (rc == SL_OK && append_quoted(with, stored) != SL_OK)
-            rc = sl_error_set(err, SL_ENOMEM, "out of memory");
-        return rc;
-    }
+    const struct sl_toml_value *entry = find_entry(arr, ed->secret_name);
+    if (entry != NULL)
+        return replace_string(ed, sl_toml_get(entry, "value"), EDIT_SECRET_VALUE,
+                              "the secret's value", err);
     if (arr != NULL && arr->kind == SL_TOML_ARRAY) {
         /* [[secret_settings]] tables start with '['; inline tables with '{'. */
         size_t first = arr->u.array.len > 0
@@ -915,35 +905,46 @@ static sl_err plan_secret(struct editor *ed, const struct sl_toml_value *root,
                                 "extended; write its entries as [[secret_settings]] tables",
                                 ed->name, arr_entry->line);
     }
-    rc = add_edit(ed, ed->len, ed->len, err);
-    if (rc != SL_OK)
-        return rc;
-    with = &ed->edits[ed->n_edits - 1].with;
-    const char *eol = ed->eol;
-    size_t el = strlen(eol);
+    /* The block goes at the end, after one blank line. */
     const char *t = ed->text;
+    size_t el = strlen(ed->eol);
     bool ends_nl = ed->len > 0 && t[ed->len - 1] == '\n';
     bool ends_blank =
         ed->len == 0
-        || (ends_nl && ed->len >= 2 * el && memcmp(t + ed->len - 2 * el, eol, el) == 0);
-    rc = SL_OK;
-    if (!ends_nl && ed->len > 0)
-        rc = sl_buf_appends(with, eol);
-    if (rc == SL_OK && !ends_blank)
-        rc = sl_buf_appends(with, eol);
-    if (rc == SL_OK)
-        rc = sl_buf_appendf(with, "[[secret_settings]]%sname = ", eol);
-    if (rc == SL_OK)
-        rc = append_quoted(with, secret_name);
-    if (rc == SL_OK)
-        rc = sl_buf_appendf(with, "%svalue = ", eol);
-    if (rc == SL_OK)
-        rc = append_quoted(with, stored);
-    if (rc == SL_OK)
-        rc = sl_buf_appends(with, eol);
+        || (ends_nl && ed->len >= 2 * el && memcmp(t + ed->len - 2 * el, ed->eol, el) == 0);
+    unsigned eols = (!ends_nl && ed->len > 0) + !ends_blank;
+    return add_edit(ed, ed->len, ed->len, EDIT_SECRET_BLOCK, eols, err);
+}
+
+static sl_err render_edit(const struct editor *ed, const struct edit *e, const char *stored,
+                          struct sl_buf *out)
+{
+    const char *eol = ed->eol;
+    sl_err rc = SL_OK;
+    for (unsigned i = 0; i < e->eols_before && rc == SL_OK; i++)
+        rc = sl_buf_appends(out, eol);
     if (rc != SL_OK)
-        return sl_error_set(err, SL_ENOMEM, "out of memory");
-    return SL_OK;
+        return rc;
+    switch (e->kind) {
+    case EDIT_STORE_VALUE:
+        return sl_buf_appends(out, "\"" USERSECRETS "\"");
+    case EDIT_STORE_LINE:
+        return sl_buf_appendf(out, "secret_store = \"" USERSECRETS "\"%s", eol);
+    case EDIT_SECRET_VALUE:
+        return append_quoted(out, stored);
+    case EDIT_SECRET_BLOCK:
+        rc = sl_buf_appendf(out, "[[secret_settings]]%sname = ", eol);
+        if (rc == SL_OK)
+            rc = append_quoted(out, ed->secret_name);
+        if (rc == SL_OK)
+            rc = sl_buf_appendf(out, "%svalue = ", eol);
+        if (rc == SL_OK)
+            rc = append_quoted(out, stored);
+        if (rc == SL_OK)
+            rc = sl_buf_appends(out, eol);
+        return rc;
+    }
+    return SL_EINTERNAL;
 }
 
 static int cmp_edit(const void *a, const void *b)
@@ -952,7 +953,8 @@ static int cmp_edit(const void *a, const void *b)
     return x->start < y->start ? -1 : x->start > y->start;
 }
 
-static sl_err apply_edits(struct editor *ed, struct sl_buf *out, struct sl_error *err)
+static sl_err apply_edits(struct editor *ed, const char *stored, struct sl_buf *out,
+                          struct sl_error *err)
 {
     qsort(ed->edits, ed->n_edits, sizeof(ed->edits[0]), cmp_edit);
     size_t at = 0;
@@ -963,29 +965,28 @@ static sl_err apply_edits(struct editor *ed, struct sl_buf *out, struct sl_error
             return sl_error_set(err, SL_EINTERNAL, "%s: overlapping edits", ed->name);
         rc = sl_buf_append(out, ed->text + at, e->start - at);
         if (rc == SL_OK)
-            rc = sl_buf_append(out, e->with.data ? e->with.data : "", e->with.len);
+            rc = render_edit(ed, e, stored, out);
         at = e->end;
     }
     if (rc == SL_OK)
         rc = sl_buf_append(out, ed->text + at, ed->len - at);
     if (rc != SL_OK)
-        return sl_error_set(err, SL_ENOMEM, "out of memory");
+        return sl_error_set(err, rc, "%s", rc == SL_ENOMEM ? "out of memory" : "cannot edit");
     return SL_OK;
 }
 
 /* The edited text must read back as the same file with the secret set. */
-static sl_err check_result(const struct editor *ed, const struct sl_slightfile *before,
-                           const struct sl_buf *out, const char *secret_name, const char *stored,
+static sl_err check_result(const struct editor *ed, const struct sl_buf *out, const char *stored,
                            struct sl_error *err)
 {
+    const struct sl_slightfile *before = ed->sf;
     struct sl_toml_value *root = NULL;
     struct sl_error perr = SL_ERROR_INIT;
     bool ok = sl_toml_parse(out->data, out->len, ed->name, &root, &perr) == SL_OK;
-    const struct sl_toml_value *entry = NULL;
     if (ok) {
         const struct sl_toml_value *arr = sl_toml_get(root, "secret_settings");
         const struct sl_toml_value *caps = sl_toml_get(root, "capability");
-        entry = find_entry(arr, secret_name);
+        const struct sl_toml_value *entry = find_entry(arr, ed->secret_name);
         size_t n_caps = caps && caps->kind == SL_TOML_ARRAY ? caps->u.array.len : 0;
         ok = entry != NULL && str_is(sl_toml_get(entry, "value"), stored)
              && (arr->u.array.len == before->n_secrets || arr->u.array.len == before->n_secrets + 1)
@@ -1009,43 +1010,65 @@ static bool valid_name(const char *s)
     return s[0] != '\0' && valid_utf8((const uint8_t *)s, strlen(s));
 }
 
-sl_err sl_secret_slightfile_edit(const char *name, const char *text, size_t len,
-                                 const char *secret_name, const char *stored_value,
-                                 struct sl_buf *out, struct sl_error *err)
+static void editor_release(struct editor *ed)
+{
+    sl_toml_free(ed->root);
+    sl_slightfile_free(ed->sf);
+    ed->root = NULL;
+    ed->sf = NULL;
+}
+
+/* Validates the file and finds where it changes; nothing depends on the value yet. */
+static sl_err editor_plan(struct editor *ed, const char *name, const char *text, size_t len,
+                          const char *secret_name, struct sl_error *err)
 {
     if (!valid_name(secret_name))
         return sl_error_set(err, SL_EINVALKEY, "a secret's name must be non-empty UTF-8 text");
     if (text == NULL)
         text = "";
     const char *nl = memchr(text, '\n', len);
-    struct editor ed = {.name = name,
-                        .text = text,
-                        .len = len,
-                        .eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n"};
-    struct sl_slightfile *sf = NULL;
-    struct sl_toml_value *root = NULL;
-    sl_err rc = sl_slightfile_parse(name, text, len, &sf, err);
+    *ed = (struct editor){.name = name,
+                          .text = text,
+                          .len = len,
+                          .secret_name = secret_name,
+                          .eol = nl != NULL && nl > text && nl[-1] == '\r' ? "\r\n" : "\n"};
+    sl_err rc = sl_slightfile_parse(name, text, len, &ed->sf, err);
     if (rc == SL_OK)
-        rc = sl_toml_parse(text, len, name, &root, err);
-    if (rc == SL_OK && sf->version == SL_SLIGHTFILE_V0_1)
-        rc = plan_secret_store(&ed, sf, root, err);
+        rc = sl_toml_parse(text, len, name, &ed->root, err);
+    if (rc == SL_OK && ed->sf->version == SL_SLIGHTFILE_V0_1)
+        rc = plan_secret_store(ed, err);
     if (rc == SL_OK)
-        rc = plan_secret(&ed, root, secret_name, stored_value, err);
+        rc = plan_secret(ed, err);
+    return rc;
+}
+
+/* Renders the planned edits with stored as the value and checks the result. */
+static sl_err editor_finish(struct editor *ed, const char *stored, struct sl_buf *out,
+                            struct sl_error *err)
+{
     struct sl_buf result = SL_BUF_INIT;
+    sl_err rc = apply_edits(ed, stored, &result, err);
     if (rc == SL_OK)
-        rc = apply_edits(&ed, &result, err);
-    if (rc == SL_OK)
-        rc = check_result(&ed, sf, &result, secret_name, stored_value, err);
-    for (size_t i = 0; i < ed.n_edits; i++)
-        sl_buf_release(&ed.edits[i].with);
-    sl_toml_free(root);
-    sl_slightfile_free(sf);
+        rc = check_result(ed, &result, stored, err);
     if (rc != SL_OK) {
         sl_buf_release(&result);
         return rc;
     }
     *out = result;
     return SL_OK;
+}
+
+sl_err sl_secret_slightfile_edit(const char *name, const char *text, size_t len,
+                                 const char *secret_name, const char *stored_value,
+                                 struct sl_buf *out, struct sl_error *err)
+{
+    struct editor ed;
+    memset(&ed, 0, sizeof(ed));
+    sl_err rc = editor_plan(&ed, name, text, len, secret_name, err);
+    if (rc == SL_OK)
+        rc = editor_finish(&ed, stored_value, out, err);
+    editor_release(&ed);
+    return rc;
 }
 
 /* Locks the directory that holds path (flock; released by closing the descriptor). */
@@ -1078,6 +1101,8 @@ sl_err sl_secret_slightfile_set(const char *path, const char *secret_name, const
     struct sl_buf text = SL_BUF_INIT;
     struct sl_buf stored = SL_BUF_INIT;
     struct sl_buf result = SL_BUF_INIT;
+    struct editor ed;
+    memset(&ed, 0, sizeof(ed));
     int lock = lock_dir(target);
     unsigned mode = 0644;
     struct stat st;
@@ -1087,6 +1112,9 @@ sl_err sl_secret_slightfile_set(const char *path, const char *secret_name, const
     bool missing = rc == SL_ENOTFOUND;
     if (missing)
         rc = SL_OK;
+    /* The file is checked before the key is touched: a bad file creates no key. */
+    if (rc == SL_OK && !missing)
+        rc = editor_plan(&ed, path, text.data, text.len, secret_name, err);
     if (rc == SL_OK)
         rc = sl_secret_encrypt(plain, len, &stored, err);
     if (rc == SL_OK && missing) {
@@ -1098,13 +1126,13 @@ sl_err sl_secret_slightfile_set(const char *path, const char *secret_name, const
             || sl_buf_append(&result, "\n", 1) != SL_OK)
             rc = sl_error_set(err, SL_ENOMEM, "out of memory");
     } else if (rc == SL_OK) {
-        rc = sl_secret_slightfile_edit(path, text.data, text.len, secret_name, stored.data, &result,
-                                       err);
+        rc = editor_finish(&ed, stored.data, &result, err);
     }
     if (rc == SL_OK)
         rc = sl_fs_write_atomic(target, result.data, result.len, mode, err);
     if (lock >= 0)
         close(lock);
+    editor_release(&ed);
     sl_buf_release(&text);
     sl_buf_release(&stored);
     sl_buf_release(&result);

@@ -123,7 +123,8 @@ sl_err sl_secret_slightfile_edit(const char *name, const char *text, size_t len,
  * `slight secret`: encrypts len bytes of plain (sl_secret_encrypt) and
  * stores them as secret_name in the slightfile at path with
  * sl_secret_slightfile_edit. A missing file is created holding
- * specversion = "0.2" and the entry; an empty one is an error. The file is
+ * specversion = "0.2" and the entry; an empty or invalid one is an error
+ * (reported before the key is created or read). The file is
  * replaced atomically (a symbolic link is followed, the mode kept), and
  * concurrent callers on the same directory are serialised with a lock on
  * it, so no update is lost. secret_name must be non-empty UTF-8

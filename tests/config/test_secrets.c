@@ -679,6 +679,7 @@ Test(secrets, set_refuses_an_empty_file)
     struct sl_error err = SL_ERROR_INIT;
     cr_assert_eq(sl_secret_slightfile_set(path, "K", "v", 1, &err), SL_ECONFIG);
     cr_assert_str_eq(read_text(path), "");
+    cr_assert(!sl_fs_exists(path_in("config")), "a key was created for a bad file");
 }
 
 Test(secrets, concurrent_writers_lose_no_update, .timeout = 60)

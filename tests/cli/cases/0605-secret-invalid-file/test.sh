@@ -7,6 +7,7 @@ cp slightfile.toml before.toml
 grep -q 'slightfile.toml:3: unknown resource "keyvalue.redsi"' err.txt || { cat err.txt; exit 1; }
 ! grep -q topsecret err.txt
 cmp -s slightfile.toml before.toml || { echo "file changed"; exit 1; }
+[ ! -e config ] || { echo "a key was created for an invalid file"; exit 1; }
 : > empty.toml
 "$SLIGHT" secret -k K -v topsecret -c empty.toml 2> err.txt; rc=$?
 [ $rc = 1 ] && grep -q 'specversion' err.txt || { cat err.txt; exit 1; }
