@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // node_wasi.mjs GUEST.wasm [--dir HOST[:GUEST]]... [--env K=V]... [-- ARGS...] -- runs a
-// WASI command under Node.js's WASI (preview 1) with slight's conventions: argv is the
-// module path then ARGS, only --env values in the environment, the working directory
-// preopened as "." unless --dir is given, inherited stdio; exits with the guest's status.
+// WASI command under Node.js's WASI (preview 1, or 0 for wasi_unstable imports) as slight:
+// argv is the module path then ARGS, only --env values in the environment, the working
+// directory preopened as "." unless --dir is given, inherited stdio; exits with its status.
 import { readFile } from 'node:fs/promises';
 import { WASI } from 'node:wasi';
 
@@ -36,8 +36,9 @@ while (argv.length > 0) {
 if (dirs === 0)
     preopens['.'] = process.cwd();
 
-const wasi = new WASI({ version: 'preview1', args: [wasm, ...args], env, preopens,
-                        returnOnExit: true });
 const module = await WebAssembly.compile(await readFile(wasm));
+const legacy = WebAssembly.Module.imports(module).some((i) => i.module === 'wasi_unstable');
+const wasi = new WASI({ version: legacy ? 'unstable' : 'preview1', args: [wasm, ...args], env,
+                        preopens, returnOnExit: true });
 const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
 process.exitCode = wasi.start(instance);

@@ -95,6 +95,13 @@ fi
 # clocks, poll_oneoff, random, sched_yield
 selfcheck clock_poll "$work/empty"
 
+# a preview 0 (wasi_unstable) binary: seek whence numbering, 56-byte filestat and subscriptions
+if [ -f "$guests/preview0.wasm" ]; then
+    selfcheck preview0 "$work/empty"
+else
+    n=$((n + 1)); echo "ok $n - preview0 # SKIP wat2wasm not found"
+fi
+
 # stdin is inherited
 printf 'abc\ndef\n' >"$work/stdin"
 if STDIN="$work/stdin" run stdin_echo 0 "$work/empty"; then

@@ -1,0 +1,118 @@
+;; SPDX-License-Identifier: Apache-2.0
+;; preview0.wat -- a legacy wasi_unstable (preview 0) command, as older toolchains built them:
+;; prints "hello unstable", then checks where preview 0 differs from preview 1 (fd_seek whence
+;; numbering, the 56-byte filestat, 56-byte poll subscriptions) in the preopen ".", one
+;; "ok"/"FAIL" line each as check.h does; exits with the number of failures.
+(module
+  (import "wasi_unstable" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_seek" (func $fd_seek (param i32 i64 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_filestat_get" (func $fd_filestat_get (param i32 i32) (result i32)))
+  (import "wasi_unstable" "path_filestat_get"
+    (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_unstable" "path_unlink_file" (func $unlink (param i32 i32 i32) (result i32)))
+  (import "wasi_unstable" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (global $failures (mut i32) (i32.const 0))
+
+  ;; 0: iovec of the greeting, 24: iovec of the file data, 100: greeting, 200: "f",
+  ;; 208: file data; results: 8 nwritten, 16 fd, 32 offset, 40 nevents; 300 filestat,
+  ;; 400 subscription, 500 event; 600 + 40 * n: length byte and text of check n;
+  ;; 1100: iovecs of a check line, 1200: "ok ", "FAIL ", newline, "failures=N".
+  (data (i32.const 0) "\64\00\00\00\0f\00\00\00")
+  (data (i32.const 24) "\d0\00\00\00\06\00\00\00")
+  (data (i32.const 100) "hello unstable\n")
+  (data (i32.const 200) "f")
+  (data (i32.const 208) "abcdef")
+  (data (i32.const 640) "\12fd_write to stdout")
+  (data (i32.const 680) "\11path_open O_CREAT")
+  (data (i32.const 720) "\14fd_write to the file")
+  (data (i32.const 760) "\14fd_seek whence SET=2")
+  (data (i32.const 800) "\14fd_seek whence CUR=0")
+  (data (i32.const 840) "\14fd_seek whence END=1")
+  (data (i32.const 880) "\20fd_filestat_get 56-byte filestat")
+  (data (i32.const 920) "\22path_filestat_get 56-byte filestat")
+  (data (i32.const 960) "\20poll_oneoff 56-byte subscription")
+  (data (i32.const 1000) "\1dfd_close and path_unlink_file")
+  (data (i32.const 1200) "ok FAIL \nfailures=0\n")
+
+  ;; Prints "ok TEXT" or "FAIL TEXT" for check n and counts failures.
+  (func $check (param $ok i32) (param $n i32)
+    (local $slot i32)
+    (local.set $slot (i32.add (i32.const 600) (i32.mul (local.get $n) (i32.const 40))))
+    (if (local.get $ok)
+      (then (i32.store (i32.const 1100) (i32.const 1200))
+            (i32.store (i32.const 1104) (i32.const 3)))
+      (else (i32.store (i32.const 1100) (i32.const 1203))
+            (i32.store (i32.const 1104) (i32.const 5))
+            (global.set $failures (i32.add (global.get $failures) (i32.const 1)))))
+    (i32.store (i32.const 1108) (i32.add (local.get $slot) (i32.const 1)))
+    (i32.store (i32.const 1112) (i32.load8_u (local.get $slot)))
+    (i32.store (i32.const 1116) (i32.const 1208))
+    (i32.store (i32.const 1120) (i32.const 1))
+    (drop (call $fd_write (i32.const 1) (i32.const 1100) (i32.const 3) (i32.const 1124))))
+
+  ;; fd_seek of fd by off with a preview 0 whence: success and the new offset.
+  (func $seek (param $fd i32) (param $off i64) (param $whence i32) (param $want i64)
+              (param $n i32)
+    (i64.store (i32.const 32) (i64.const -1))
+    (call $check (i32.and (i32.eqz (call $fd_seek (local.get $fd) (local.get $off)
+                                                  (local.get $whence) (i32.const 32)))
+                          (i64.eq (i64.load (i32.const 32)) (local.get $want)))
+                 (local.get $n)))
+
+  (func (export "_start")
+    (local $fd i32)
+    (call $check (i32.and (i32.eqz (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1)
+                                                   (i32.const 8)))
+                          (i32.eq (i32.load (i32.const 8)) (i32.const 15)))
+                 (i32.const 1))
+    ;; O_CREAT, rights FD_READ | FD_SEEK | FD_TELL | FD_WRITE | FD_FILESTAT_GET
+    (call $check (i32.eqz (call $path_open (i32.const 3) (i32.const 0) (i32.const 200)
+                                           (i32.const 1) (i32.const 1) (i64.const 2097254)
+                                           (i64.const 0) (i32.const 0) (i32.const 16)))
+                 (i32.const 2))
+    (local.set $fd (i32.load (i32.const 16)))
+    (call $check (i32.and (i32.eqz (call $fd_write (local.get $fd) (i32.const 24) (i32.const 1)
+                                                   (i32.const 8)))
+                          (i32.eq (i32.load (i32.const 8)) (i32.const 6)))
+                 (i32.const 3))
+    ;; preview 0 whence: CUR = 0, END = 1, SET = 2
+    (call $seek (local.get $fd) (i64.const 2) (i32.const 2) (i64.const 2) (i32.const 4))
+    (call $seek (local.get $fd) (i64.const -1) (i32.const 0) (i64.const 1) (i32.const 5))
+    (call $seek (local.get $fd) (i64.const 0) (i32.const 1) (i64.const 6) (i32.const 6))
+    ;; filestat: filetype u8 at 16, nlink u32 at 20, size u64 at 24
+    (call $check (i32.and (i32.and (i32.eqz (call $fd_filestat_get (local.get $fd)
+                                                                   (i32.const 300)))
+                                   (i32.eq (i32.load8_u (i32.const 316)) (i32.const 4)))
+                          (i32.and (i32.eq (i32.load (i32.const 320)) (i32.const 1))
+                                   (i64.eq (i64.load (i32.const 324)) (i64.const 6))))
+                 (i32.const 7))
+    (i64.store (i32.const 324) (i64.const 0))
+    (call $check (i32.and (i32.eqz (call $path_filestat_get (i32.const 3) (i32.const 0)
+                                                            (i32.const 200) (i32.const 1)
+                                                            (i32.const 300)))
+                          (i64.eq (i64.load (i32.const 324)) (i64.const 6)))
+                 (i32.const 8))
+    ;; subscription: userdata 77, clock, identifier 0, MONOTONIC at 24, 1 ms relative at 32
+    (i64.store (i32.const 400) (i64.const 77))
+    (i32.store (i32.const 424) (i32.const 1))
+    (i64.store (i32.const 432) (i64.const 1000000))
+    (call $check (i32.and (i32.and (i32.eqz (call $poll_oneoff (i32.const 400) (i32.const 500)
+                                                               (i32.const 1) (i32.const 40)))
+                                   (i32.eq (i32.load (i32.const 40)) (i32.const 1)))
+                          (i32.and (i64.eq (i64.load (i32.const 500)) (i64.const 77))
+                                   (i32.eqz (i32.load16_u (i32.const 508)))))
+                 (i32.const 9))
+    (call $check (i32.and (i32.eqz (call $fd_close (local.get $fd)))
+                          (i32.eqz (call $unlink (i32.const 3) (i32.const 200) (i32.const 1))))
+                 (i32.const 10))
+    ;; "failures=N" (N < 10 here)
+    (i32.store8 (i32.const 1218) (i32.add (i32.const 48) (global.get $failures)))
+    (i32.store (i32.const 1100) (i32.const 1209))
+    (i32.store (i32.const 1104) (i32.const 11))
+    (drop (call $fd_write (i32.const 1) (i32.const 1100) (i32.const 1) (i32.const 1124)))
+    (call $proc_exit (global.get $failures))))
