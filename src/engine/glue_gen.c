@@ -156,8 +156,8 @@ static const char prologue[] =
     "int __builtin_popcountll(unsigned long long x) { int n = 0; while (x) { x &= x - 1; n++; } return n; }\n"
     "#endif\n";
 
-static sl_err emit_import(struct sl_buf *o, const struct sl_wasm_module *m, uint32_t idx,
-                          const struct sl_wasm_import *imp, const char *sig, struct sl_error *err)
+static sl_err emit_import(struct sl_buf *o, uint32_t idx, const struct sl_wasm_import *imp,
+                          const char *sig, struct sl_error *err)
 {
     struct sl_buf sym = SL_BUF_INIT, modmangled = SL_BUF_INIT;
     sl_err rc = sl_w2c_import_symbol(&sym, imp->module, imp->name);
@@ -171,8 +171,8 @@ static sl_err emit_import(struct sl_buf *o, const struct sl_wasm_module *m, uint
     const char *colon = strchr(sig, ':');
     size_t np = (size_t)(colon - sig);
     const char *ret = colon[1] ? ctype(colon[1]) : "void";
-    rc = sl_buf_appendf(o, "/* import %u: '%s' '%s' %s */\n%s %s(struct %s_instance_t *c", idx,
-                        "", "", sig, ret, sym.data, modmangled.data);
+    rc = sl_buf_appendf(o, "/* import %u (%s), named in imports[%u] */\n%s %s(struct %s_instance_t *c",
+                        idx, sig, idx, ret, sym.data, modmangled.data);
     for (size_t i = 0; i < np && rc == SL_OK; i++)
         rc = sl_buf_appendf(o, ", %s p%zu", ctype(sig[i]), i);
     if (rc == SL_OK)
@@ -191,7 +191,6 @@ static sl_err emit_import(struct sl_buf *o, const struct sl_wasm_module *m, uint
                             colon[1] ? "  return r;\n" : "");
     sl_buf_release(&sym);
     sl_buf_release(&modmangled);
-    (void)m;
     if (rc != SL_OK)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     return SL_OK;
@@ -266,7 +265,7 @@ sl_err sl_glue_generate(const struct sl_wasm_module *m, const char *w2c_header,
         if (colon[1] && sl_buf_appendf(out, "#undef ret_t\n#define ret_t %s\n", ctype(colon[1]))
                             != SL_OK)
             goto oom;
-        rc = emit_import(out, m, k++, imp, sig, err);
+        rc = emit_import(out, k++, imp, sig, err);
         if (rc != SL_OK)
             goto out;
         rc = SL_ENOMEM;
