@@ -54,6 +54,14 @@ static void start_background(const struct aot_entry *e)
     _exit(sl_aot_cc_build(e, false, &err) == SL_OK ? 0 : 1);
 }
 
+/* C that does not compile is not kept: the next run translates again. */
+static void forget_translation(const struct aot_entry *e)
+{
+    char path[4200];
+    sl_aot_entry_path(e, "translate.sum", path, sizeof(path));
+    unlink(path);
+}
+
 static bool stderr_is_tty(void)
 {
     return isatty(2) == 1;
@@ -96,9 +104,13 @@ sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename,
         return rc;
     if (tier == SL_TIER_OPTIMIZED || (tier == SL_TIER_AUTO && !SL_HAVE_LIBTCC)) {
         rc = build_optimized(&e, err);
+        if (rc == SL_ECOMPILE)
+            forget_translation(&e);
         return rc == SL_OK ? sl_aot_cc_load(&e, out, err) : rc;
     }
     rc = sl_aot_tcc_load(&e, out, err);
+    if (rc == SL_ECOMPILE)
+        forget_translation(&e);
     if (rc == SL_OK && tier == SL_TIER_AUTO && !(opts && opts->no_background))
         start_background(&e);
     return rc;
