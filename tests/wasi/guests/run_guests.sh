@@ -95,6 +95,10 @@ fi
 # clocks, poll_oneoff, random, sched_yield
 selfcheck clock_poll "$work/empty"
 
+# descriptor control (set_flags, set_rights, set_times, renumber) and proc_raise
+mkdir -p "$work/fdctl"
+selfcheck fdctl "$work/fdctl"
+
 # a preview 0 (wasi_unstable) binary: seek whence numbering, 56-byte filestat and subscriptions
 if [ -f "$guests/preview0.wasm" ]; then
     selfcheck preview0 "$work/empty"
