@@ -16,6 +16,7 @@
 #include "common/fs.h"
 #include "common/log.h"
 #include "common/mem.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -499,42 +500,6 @@ sl_err sl_secret_shortcrypt_encrypt(const char *key, size_t keylen, const void *
     return SL_OK;
 }
 
-static bool valid_utf8(const uint8_t *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        uint8_t c = s[i];
-        size_t k;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1;
-            cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2;
-            cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (n - i <= k)
-            return false;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
-            || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return false;
-        i += k + 1;
-    }
-    return true;
-}
 
 sl_err sl_secret_shortcrypt_decrypt(const char *key, size_t keylen, const char *value,
                                     struct sl_buf *out, struct sl_error *err)
@@ -586,7 +551,7 @@ sl_err sl_secret_shortcrypt_decrypt(const char *key, size_t keylen, const char *
     for (size_t i = 0; i < n; i++)
         v[i] ^= sc.hashed_key[i % 8] ^ base;
     /* The base is the plaintext's checksum: ShortCrypt's only integrity check. */
-    if (crc8cdma2000(v, n) % 32 != base || !valid_utf8(v, n)) {
+    if (crc8cdma2000(v, n) % 32 != base || !sl_utf8_valid(v, n)) {
         rc = sl_error_set(err, SL_EAUTH,
                           "cannot decrypt the secret: it was encrypted under another key, or it "
                           "has been altered");
@@ -1007,7 +972,7 @@ static sl_err check_result(const struct editor *ed, const struct sl_buf *out, co
 
 static bool valid_name(const char *s)
 {
-    return s[0] != '\0' && valid_utf8((const uint8_t *)s, strlen(s));
+    return s[0] != '\0' && sl_utf8_valid((const uint8_t *)s, strlen(s));
 }
 
 static void editor_release(struct editor *ed)

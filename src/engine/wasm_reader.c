@@ -10,6 +10,7 @@
 
 #include "common/err.h"
 #include "common/mem.h"
+#include "common/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -197,43 +198,6 @@ static bool read_count(struct cursor *c, const char *what, size_t min_size, uint
     return true;
 }
 
-/* Offset of the first byte that is not valid UTF-8, or len when all is valid. */
-static size_t utf8_invalid_at(const uint8_t *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint8_t b = s[i];
-        size_t n = 0;
-        uint32_t cp = 0;
-        if (b < 0x80) {
-            i++;
-            continue;
-        } else if (b >= 0xc2 && b <= 0xdf) {
-            n = 1;
-            cp = b & 0x1f;
-        } else if (b >= 0xe0 && b <= 0xef) {
-            n = 2;
-            cp = b & 0x0f;
-        } else if (b >= 0xf0 && b <= 0xf4) {
-            n = 3;
-            cp = b & 0x07;
-        } else {
-            return i;
-        }
-        if (n > len - i - 1)
-            return i;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff
-            || (cp >= 0xd800 && cp <= 0xdfff))
-            return i;
-        i += n + 1;
-    }
-    return len;
-}
 
 /* A length-prefixed UTF-8 name, copied and NUL-terminated into *out (owned by caller). */
 static bool read_name(struct cursor *c, const char *what, char **out, uint32_t *out_len)
@@ -246,7 +210,7 @@ static bool read_name(struct cursor *c, const char *what, char **out, uint32_t *
     if (len > left(c))
         return eof(c, what);
     const uint8_t *s = c->buf + c->pos;
-    size_t bad = utf8_invalid_at(s, len);
+    size_t bad = sl_utf8_invalid_at(s, len);
     if (bad != len)
         return fail(c, c->pos + bad, "invalid UTF-8 in %s", what);
     *out = sl_strndup((const char *)s, len);

@@ -10,46 +10,10 @@
 
 #include "abi/guest_mem.h"
 #include "common/mem.h"
+#include "common/utf8.h"
 
 #include <string.h>
 
-/* True when s[0..len) is well-formed UTF-8 (no overlongs, no surrogates). */
-static bool utf8_valid(const uint8_t *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint8_t c = s[i];
-        size_t n;
-        uint32_t cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1fu;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0fu;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (len - i <= n)
-            return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3fu);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
-            || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-            return false;
-        i += n + 1;
-    }
-    return true;
-}
 
 uint16_t sl_wasi_path_copy(const struct sl_instance *inst, uint32_t ptr, uint32_t len, char **out)
 {
@@ -60,7 +24,7 @@ uint16_t sl_wasi_path_copy(const struct sl_instance *inst, uint32_t ptr, uint32_
         return WASI_ENAMETOOLONG;
     if (memchr(p, 0, len) != NULL)
         return WASI_EINVAL;
-    if (!utf8_valid(p, len))
+    if (!sl_utf8_valid(p, len))
         return WASI_EILSEQ;
     char *s = sl_malloc((size_t)len + 1);
     if (s == NULL)
