@@ -17,12 +17,26 @@
 
 sl_err sl_fs_read_file(const char *path, struct sl_buf *out, struct sl_error *err)
 {
+    struct stat st;
+    return sl_fs_read_file_stat(path, out, &st, err);
+}
+
+sl_err sl_fs_read_file_stat(const char *path, struct sl_buf *out, struct stat *stp,
+                            struct sl_error *err)
+{
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return sl_error_set(err, errno == ENOENT ? SL_ENOTFOUND : SL_EIO, "cannot open '%s': %s",
                             path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    memset(&st, 0, sizeof(st));
+    if (fstat(fd, &st) != 0) {
+        int e = errno;
+        close(fd);
+        return sl_error_set(err, SL_EIO, "cannot stat '%s': %s", path, strerror(e));
+    }
+    *stp = st;
+    if (S_ISDIR(st.st_mode)) {
         close(fd);
         return sl_error_set(err, SL_EIO, "cannot read '%s': is a directory", path);
     }

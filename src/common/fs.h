@@ -14,6 +14,11 @@
 /* Reads the whole file into *out (initialized by the caller, released by it). */
 sl_err sl_fs_read_file(const char *path, struct sl_buf *out, struct sl_error *err);
 
+struct stat;
+/* The same, and *st describes the file that was read (fstat of the same descriptor). */
+sl_err sl_fs_read_file_stat(const char *path, struct sl_buf *out, struct stat *st,
+                            struct sl_error *err);
+
 /*
  * Writes data to path atomically: a temp file in the same directory, fsync,
  * chmod to mode, rename over path. Readers see the old or the new file, never

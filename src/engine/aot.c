@@ -84,13 +84,19 @@ static sl_err build_optimized(const struct aot_entry *e, struct sl_error *err)
     return rc;
 }
 
-sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename,
+sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename, const struct stat *st,
                    const struct sl_wasm_module *m, const struct sl_aot_opts *opts,
                    struct sl_aot_code *out, struct sl_error *err)
 {
     struct aot_entry e;
+    char memo[SL_SHA256_HEX_LEN + 1];
+    bool memo_hit = st != NULL && sl_aot_memo_get(opts, st, memo);
     memset(out, 0, sizeof(*out));
-    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, &e, err);
+    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, memo_hit ? memo : NULL, &e, err);
+    if (rc == SL_OK && st != NULL && !memo_hit)
+        sl_aot_memo_put(opts, st, e.key);
+    if (memo_hit)
+        sl_log_debug("%s: cache key from the file-identity memo", filename);
     if (rc != SL_OK)
         return rc;
     memcpy(out->key, e.key, sizeof(out->key));
@@ -121,7 +127,7 @@ sl_err sl_aot_load_cached(const uint8_t *wasm, size_t len, const char *filename,
 {
     struct aot_entry e;
     memset(out, 0, sizeof(*out));
-    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, &e, NULL);
+    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, NULL, &e, NULL);
     if (rc == SL_OK)
         rc = sl_aot_cc_load(&e, out, NULL);
     if (rc == SL_OK) {
@@ -144,7 +150,7 @@ sl_err sl_aot_compile(const uint8_t *wasm, size_t len, const char *filename,
                       struct sl_error *err)
 {
     struct aot_entry e;
-    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, &e, err);
+    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, NULL, &e, err);
     if (rc == SL_OK && !sl_aot_check_sums(&e, "opt.sum"))
         rc = sl_aot_translate(&e, wasm, len, m, err);
     if (rc == SL_OK)
@@ -181,7 +187,7 @@ sl_err sl_aot_write_artifact(const uint8_t *wasm, size_t len, const char *filena
     char path[4200], hex[SL_SHA256_HEX_LEN + 1];
     sl_err rc = sl_aot_compile(wasm, len, filename, m, opts, err);
     if (rc == SL_OK)
-        rc = sl_aot_entry_open(wasm, len, filename, opts, &e, err);
+        rc = sl_aot_entry_open(wasm, len, filename, opts, NULL, &e, err);
     if (rc != SL_OK)
         return rc;
     sl_aot_entry_path(&e, "opt.so", path, sizeof(path));
@@ -240,7 +246,7 @@ sl_err sl_aot_open_artifact(const uint8_t *data, size_t len, const char *filenam
     if (memcmp(hex, hdr.hash, 64) != 0)
         return sl_error_set(err, SL_EMODULE, "%s: artifact is corrupt (hash mismatch)", filename);
     struct aot_entry e;
-    sl_err rc = sl_aot_entry_open(w, hdr.wasm_len, filename, opts, &e, err);
+    sl_err rc = sl_aot_entry_open(w, hdr.wasm_len, filename, opts, NULL, &e, err);
     if (rc != SL_OK)
         return rc;
     if (memcmp(e.key, hdr.key, 64) != 0)

@@ -14,6 +14,8 @@
 #include "sl_guest_abi.h"
 #include "wasm_reader.h"
 
+struct stat;
+
 enum sl_tier {
     SL_TIER_AUTO = 0,  /* optimized when cached, else baseline + background compile */
     SL_TIER_BASELINE,  /* libtcc only; never starts a background compile */
@@ -39,11 +41,13 @@ struct sl_aot_code {
 
 /*
  * Makes code for the module in wasm[0..len) (already read into m) and loads
- * it. filename is for messages. On success *out holds the loaded code
+ * it. filename is for messages; st (may be NULL) describes the file the
+ * bytes were read from, so that its key can be memoised instead of hashing
+ * the module on every run. On success *out holds the loaded code
  * (sl_aot_unload). Errors: wasm2c rejecting the module (its message, with
  * the offset), the C compiler failing, the cache unusable.
  */
-sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename,
+sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename, const struct stat *st,
                    const struct sl_wasm_module *m, const struct sl_aot_opts *opts,
                    struct sl_aot_code *out, struct sl_error *err);
 

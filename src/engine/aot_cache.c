@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *sl_aot_cache_root(const struct sl_aot_opts *opts)
@@ -41,29 +42,39 @@ const char *sl_aot_cache_root(const struct sl_aot_opts *opts)
     return root;
 }
 
-sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
-                         const struct sl_aot_opts *opts, struct aot_entry *e,
-                         struct sl_error *err)
+/* What the key depends on besides the module: tools, ABI, headers, code flavour. */
+static size_t key_meta(const struct sl_aot_opts *opts, char *meta, size_t size)
 {
-    struct sl_sha256 h;
     char hdr_hash[SL_SHA256_HEX_LEN + 1];
     struct sl_sha256 hh;
     sl_sha256_init(&hh);
     sl_sha256_update(&hh, sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len);
     sl_sha256_update(&hh, sl_embedded_guest_abi_h, sl_embedded_guest_abi_h_len);
     sl_sha256_final_hex(&hh, hdr_hash);
-
-    char meta[1024];
-    int n = snprintf(meta, sizeof(meta),
+    int n = snprintf(meta, size,
                      "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n"
                      "barrier=%d\n",
                      SL_GUEST_ABI_VERSION, SL_WASM2C_VERSION, SL_GUEST_CC_VERSION,
                      SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH, hdr_hash,
                      opts != NULL && opts->write_barrier);
-    sl_sha256_init(&h);
-    sl_sha256_update(&h, meta, (size_t)n);
-    sl_sha256_update(&h, wasm, len);
-    sl_sha256_final_hex(&h, e->key);
+    return n < 0 ? 0 : SL_MIN((size_t)n, size - 1);
+}
+
+sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
+                         const struct sl_aot_opts *opts, const char *key, struct aot_entry *e,
+                         struct sl_error *err)
+{
+    if (key != NULL) {
+        memcpy(e->key, key, SL_SHA256_HEX_LEN + 1);
+    } else {
+        char meta[1024];
+        size_t n = key_meta(opts, meta, sizeof(meta));
+        struct sl_sha256 h;
+        sl_sha256_init(&h);
+        sl_sha256_update(&h, meta, n);
+        sl_sha256_update(&h, wasm, len);
+        sl_sha256_final_hex(&h, e->key);
+    }
     e->filename = filename;
     e->write_barrier = opts != NULL && opts->write_barrier;
 
@@ -75,6 +86,54 @@ sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
     if (sl_fs_mkdirs(e->dir, 0700, err) != SL_OK)
         return sl_error_prefix(err, "cache");
     return SL_OK;
+}
+
+/* Path of the memo entry for a file identity. */
+static bool memo_path(const struct sl_aot_opts *opts, const struct stat *st, char *path,
+                      size_t size)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (now.tv_sec - st->st_ctim.tv_sec < 2 || now.tv_sec - st->st_mtim.tv_sec < 2)
+        return false;
+    char meta[1200], hex[SL_SHA256_HEX_LEN + 1];
+    size_t n = key_meta(opts, meta, sizeof(meta));
+    n += (size_t)snprintf(meta + n, sizeof(meta) - n, "dev=%llu ino=%llu size=%lld mtime=%lld.%09ld "
+                                                        "ctime=%lld.%09ld\n",
+                          (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+                          (long long)st->st_size, (long long)st->st_mtim.tv_sec,
+                          st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+    sl_sha256_hex(meta, SL_MIN(n, sizeof(meta)), hex);
+    return snprintf(path, size, "%s/v1/memo/%s", sl_aot_cache_root(opts), hex) < (int)size;
+}
+
+bool sl_aot_memo_get(const struct sl_aot_opts *opts, const struct stat *st, char key[65])
+{
+    char path[4200];
+    if (!memo_path(opts, st, path, sizeof(path)))
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = read(fd, key, SL_SHA256_HEX_LEN);
+    close(fd);
+    if (n != SL_SHA256_HEX_LEN)
+        return false;
+    key[SL_SHA256_HEX_LEN] = '\0';
+    for (int i = 0; i < SL_SHA256_HEX_LEN; i++)
+        if (!((key[i] >= '0' && key[i] <= '9') || (key[i] >= 'a' && key[i] <= 'f')))
+            return false;
+    return true;
+}
+
+void sl_aot_memo_put(const struct sl_aot_opts *opts, const struct stat *st, const char key[65])
+{
+    char path[4200], dir[4200];
+    if (!memo_path(opts, st, path, sizeof(path)))
+        return;
+    snprintf(dir, sizeof(dir), "%s/v1/memo", sl_aot_cache_root(opts));
+    if (sl_fs_mkdirs(dir, 0700, NULL) == SL_OK)
+        sl_fs_write_atomic(path, key, SL_SHA256_HEX_LEN, 0600, NULL);
 }
 
 void sl_aot_entry_path(const struct aot_entry *e, const char *name, char *buf, size_t size)

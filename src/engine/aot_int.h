@@ -12,6 +12,8 @@
 #include "common/buf.h"
 #include "rt.h"
 
+#include <sys/stat.h>
+
 /* One module's directory in the cache: ROOT/v1/KEY/. */
 struct aot_entry {
     char key[65];
@@ -29,10 +31,18 @@ extern const size_t sl_embedded_guest_abi_h_len;
 /* Max call depth compiled into explicit-check code (part of the key). */
 #define SL_AOT_MAX_CALL_DEPTH 10000
 
-/* Computes the key and creates the entry's directory (0700). */
+/* Computes the key (or takes key, when not NULL) and creates the entry's directory (0700). */
 sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
-                         const struct sl_aot_opts *opts, struct aot_entry *e,
+                         const struct sl_aot_opts *opts, const char *key, struct aot_entry *e,
                          struct sl_error *err);
+
+/*
+ * Memo of keys by file identity (device, inode, size, mtime, ctime, and the
+ * tool versions), so that a cached run need not hash the module again. Files
+ * changed in the last 2 seconds are never memoised (coarse timestamps).
+ */
+bool sl_aot_memo_get(const struct sl_aot_opts *opts, const struct stat *st, char key[65]);
+void sl_aot_memo_put(const struct sl_aot_opts *opts, const struct stat *st, const char key[65]);
 
 /* Path of a file in the entry into buf. */
 void sl_aot_entry_path(const struct aot_entry *e, const char *name, char *buf, size_t size);

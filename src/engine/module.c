@@ -11,6 +11,7 @@
 #include "common/mem.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 static sl_err fill_slots(struct sl_module *m, const struct sl_guest_desc *d,
@@ -42,7 +43,9 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
         sl_free(m);
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     }
-    rc = sl_fs_read_file(path, &m->file, err);
+    struct stat st;
+    bool is_module_file = true;
+    rc = sl_fs_read_file_stat(path, &m->file, &st, err);
     if (rc != SL_OK) {
         rc = sl_error_recode(err, SL_EMODULE);
         goto fail;
@@ -50,6 +53,7 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
     m->wasm = (const uint8_t *)m->file.data;
     m->wasm_len = m->file.len;
     if (m->wasm != NULL && sl_aot_is_artifact(m->wasm, m->wasm_len)) {
+        is_module_file = false;
         rc = sl_aot_open_artifact((const uint8_t *)m->file.data, m->file.len, path, opts,
                                   &m->wasm, &m->wasm_len, err);
         if (rc != SL_OK)
@@ -61,7 +65,8 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
     if (rc == SL_OK)
         rc = sl_link_check(&m->info, path, providers, err);
     if (rc == SL_OK)
-        rc = sl_aot_load(m->wasm, m->wasm_len, path, &m->info, opts, &m->code, err);
+        rc = sl_aot_load(m->wasm, m->wasm_len, path, is_module_file ? &st : NULL, &m->info, opts,
+                         &m->code, err);
     if (rc != SL_OK)
         goto fail;
     m->desc = m->code.desc;
