@@ -31,5 +31,6 @@ int sl_cli_status(sl_err code);
 int sl_cmd_run(struct sl_cli_globals *g, int argc, char **argv);
 int sl_cmd_compile(struct sl_cli_globals *g, int argc, char **argv);
 int sl_cmd_secret(struct sl_cli_globals *g, int argc, char **argv);
+int sl_cmd_add(struct sl_cli_globals *g, int argc, char **argv);
 
 #endif /* SL_CLI_CLI_H */

@@ -21,6 +21,7 @@ static const char usage[] =
     "  run       run a module (slight run --help)\n"
     "  compile   compile a module ahead of time (slight compile --help)\n"
     "  secret    store an encrypted secret in the slightfile (slight secret --help)\n"
+    "  add       write the WIT files of an interface (slight add --help)\n"
     "\n"
     "options:\n"
     "  -c, --config FILE   the slightfile (default: ./slightfile.toml when it exists)\n"
@@ -88,7 +89,9 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    if (strcmp(cmd, "add") == 0 || strcmp(cmd, "new") == 0
+    if (strcmp(cmd, "add") == 0)
+        return sl_cmd_add(&g, argc - i - 1, argv + i + 1);
+    if (strcmp(cmd, "new") == 0
         || strcmp(cmd, "bindgen") == 0 || strcmp(cmd, "buildjs") == 0) {
         fprintf(stderr, "slight: error: 'slight %s' is not available in this version yet\n",
                 cmd);
