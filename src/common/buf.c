@@ -78,9 +78,15 @@ sl_err sl_buf_appendf(struct sl_buf *b, const char *fmt, ...)
 
 void sl_buf_reset(struct sl_buf *b)
 {
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
+    sl_buf_truncate(b, 0);
+}
+
+void sl_buf_truncate(struct sl_buf *b, size_t len)
+{
+    if (b->data == NULL || len >= b->len)
+        return;
+    b->len = len;
+    b->data[len] = '\0';
 }
 
 void sl_buf_release(struct sl_buf *b)

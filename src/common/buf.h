@@ -28,6 +28,8 @@ sl_err sl_buf_appendf(struct sl_buf *b, const char *fmt, ...) SL_PRINTF(2, 3);
 sl_err sl_buf_vappendf(struct sl_buf *b, const char *fmt, va_list ap) SL_PRINTF(2, 0);
 /* Empties the buffer, keeping its allocation. */
 void sl_buf_reset(struct sl_buf *b);
+/* Shortens the contents to len bytes (no-op when already shorter), keeping the allocation. */
+void sl_buf_truncate(struct sl_buf *b, size_t len);
 /* Frees the contents; the buffer is SL_BUF_INIT afterwards. */
 void sl_buf_release(struct sl_buf *b);
 /* Returns the contents (never NULL on success: "" for empty), ownership to the caller. */

@@ -301,10 +301,7 @@ sl_err sl_secret_seal(const uint8_t key[SL_SECRET_KEY_BYTES], const void *plain,
     sl_free(bin);
     sl_free(b64);
     if (rc != SL_OK) {
-        if (out->data != NULL) {
-            out->len = old;
-            out->data[old] = '\0';
-        }
+        sl_buf_truncate(out, old);
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     }
     return SL_OK;
@@ -491,10 +488,7 @@ sl_err sl_secret_shortcrypt_encrypt(const char *key, size_t keylen, const void *
     sl_free(path);
     sl_free(b64);
     if (rc != SL_OK) {
-        if (out->data != NULL) {
-            out->len = old;
-            out->data[old] = '\0';
-        }
+        sl_buf_truncate(out, old);
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     }
     return SL_OK;
