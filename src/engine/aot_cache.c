@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,14 +44,22 @@ const char *sl_aot_cache_root(const struct sl_aot_opts *opts)
 }
 
 /* What the key depends on besides the module: tools, ABI, headers, code flavour. */
-static size_t key_meta(const struct sl_aot_opts *opts, char *meta, size_t size)
+static char hdr_hash[SL_SHA256_HEX_LEN + 1];
+static pthread_once_t hdr_hash_once = PTHREAD_ONCE_INIT;
+
+/* The embedded headers' hash: computed once per process. */
+static void hash_headers(void)
 {
-    char hdr_hash[SL_SHA256_HEX_LEN + 1];
     struct sl_sha256 hh;
     sl_sha256_init(&hh);
     sl_sha256_update(&hh, sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len);
     sl_sha256_update(&hh, sl_embedded_guest_abi_h, sl_embedded_guest_abi_h_len);
     sl_sha256_final_hex(&hh, hdr_hash);
+}
+
+static size_t key_meta(const struct sl_aot_opts *opts, char *meta, size_t size)
+{
+    pthread_once(&hdr_hash_once, hash_headers);
     int n = snprintf(meta, size,
                      "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n"
                      "barrier=%d\n",
