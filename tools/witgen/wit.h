@@ -221,6 +221,20 @@ sl_err sl_wit_func_field(const struct sl_wit_func *f, struct sl_buf *out);
  */
 sl_err sl_wit_type_str(const struct sl_wit_type *t, struct sl_buf *out);
 
+/* ---- C names (names.c), SLIGHT-SPEC §6.11 ---- */
+
+/* Appends name with '-' as '_' ("sub-tok" -> "sub_tok"). SL_ENOMEM on failure. */
+sl_err sl_wit_c_ident(const char *name, struct sl_buf *out);
+/* As sl_wit_c_ident, upper-cased ("key-not-found" -> "KEY_NOT_FOUND"). */
+sl_err sl_wit_c_upper(const char *name, struct sl_buf *out);
+/*
+ * Appends the part of a C type name that wit-bindgen 0.2 derives from a
+ * type: "u8", "char32", "string", a named type's or resource's name,
+ * "list_<t>", "option_<t>", "expected_<t>_<e>" ("unit" for no payload),
+ * "tuple<N>_<a>_<b>...". SL_EINVAL past SL_WIT_MAX_TEXT, SL_ENOMEM.
+ */
+sl_err sl_wit_c_type_part(const struct sl_wit_type *t, struct sl_buf *out);
+
 /* Writes the dump listing of a resolved interface to out; errors as sl_wit_type_str. */
 sl_err sl_wit_dump(struct sl_wit_iface *iface, bool export, struct sl_buf *out);
 
