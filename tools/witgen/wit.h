@@ -235,6 +235,27 @@ sl_err sl_wit_c_upper(const char *name, struct sl_buf *out);
  */
 sl_err sl_wit_c_type_part(const struct sl_wit_type *t, struct sl_buf *out);
 
+/* ---- generators ---- */
+
+/*
+ * Guest C bindings of one interface (gen_guest.c), ABI-identical to and
+ * source-compatible with wit-bindgen 0.2's C generator (SLIGHT-SPEC §6.11):
+ * the header goes to *h, the source to *c. export = false: the guest imports
+ * the interface (keyvalue); true: the guest implements its functions
+ * (http-handler). Errors: SL_ENOMEM, SL_EINVAL (text too large).
+ */
+sl_err sl_wit_gen_guest_c(struct sl_wit_iface *iface, bool export, struct sl_buf *h,
+                          struct sl_buf *c);
+
+/*
+ * Host glue of one interface (gen_host.c): for an imported interface the
+ * typed host API the capability implements and the flat wasm functions that
+ * lift, call and lower; for an exported one (export = true) the typed
+ * callers of the guest's functions. Header to *h, source to *c.
+ */
+sl_err sl_wit_gen_host(struct sl_wit_iface *iface, bool export, struct sl_buf *h,
+                       struct sl_buf *c);
+
 /* Writes the dump listing of a resolved interface to out; errors as sl_wit_type_str. */
 sl_err sl_wit_dump(struct sl_wit_iface *iface, bool export, struct sl_buf *out);
 
