@@ -9,6 +9,7 @@
 #include "config/slightfile.h"
 #include "common/fs.h"
 #include "wasi/wasi.h"
+#include "capabilities/caps.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +68,7 @@ void sl_cli_providers_init(struct sl_run_providers *p, const struct sl_slightfil
     p->slightfile = sf;
     p->tables[0] = sl_wasi_host_fns;
     p->link.tables = p->tables;
-    p->link.ntables = 1;
+    p->link.ntables = 1 + sl_caps_host_tables(p->tables + 1, SL_ARRAY_SIZE(p->tables) - 1);
     p->link.declares = declares;
     p->link.opaque = p;
     p->link_all = link_all;

@@ -26,14 +26,14 @@ sl_err sl_cli_engine_tier(struct sl_cli_engine *e, const char *value, struct sl_
 struct sl_slightfile;
 
 struct sl_run_providers {
-    struct sl_host_fn_table tables[2];
+    struct sl_host_fn_table tables[16];
     struct sl_link_providers link;
     bool link_all;
     const struct sl_slightfile *slightfile; /* borrowed, may be NULL */
 };
 
 /*
- * Fills p with WASI (and, later, capability glue). A capability import is
+ * Fills p with WASI and the capabilities' host glue. A capability import is
  * declared when sf (may be NULL) declares its type, or by link_all (-l).
  */
 void sl_cli_providers_init(struct sl_run_providers *p, const struct sl_slightfile *sf,

@@ -11,6 +11,8 @@
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/units.h"
+#include "abi/abi_rt.h"
+#include "capabilities/caps.h"
 #include "config/slightfile.h"
 #include "engine/module.h"
 #include "wasi/wasi.h"
@@ -257,12 +259,15 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
     struct sl_module *mod = NULL;
     struct sl_wasi_ctx *wasi = NULL;
     struct sl_instance inst;
+    struct sl_caps *caps = NULL;
+    struct sl_abi_state abi;
     struct sl_rt_result res;
     const struct sl_guest_export *start;
     struct sl_wasi_preopen cwd = {".", "."};
     struct sl_wasi_config cfg;
     int status = SL_EXIT_ERROR;
     memset(&inst, 0, sizeof(inst));
+    sl_abi_state_init(&abi, NULL);
 
     sl_err rc = sl_cli_load_slightfile(g->config, &sf, err);
     if (rc != SL_OK)
@@ -282,10 +287,17 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
             return sl_cli_fail(err);
         }
     }
+    rc = sl_caps_new(sf, &caps, err);
+    if (rc != SL_OK) {
+        sl_slightfile_free(sf);
+        return sl_cli_fail(err);
+    }
+    sl_abi_state_init(&abi, caps);
     struct sl_run_providers prov;
     sl_cli_providers_init(&prov, sf, r->link_all);
     rc = sl_module_load(r->module, &r->engine.aot, &prov.link, &mod, err);
     if (rc != SL_OK) {
+        sl_caps_free(caps);
         sl_slightfile_free(sf);
         return sl_cli_fail(err);
     }
@@ -316,6 +328,7 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
     if (rc != SL_OK)
         goto fail;
     inst.wasi = wasi;
+    inst.capabilities = &abi;
 
     start = sl_module_export(mod, "_start");
     if (start == NULL || strcmp(start->sig, ":") != 0) {
@@ -349,16 +362,20 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
         status = SL_EXIT_OK;
     }
     sl_module_release_instance(mod, &inst);
+    sl_abi_state_release(&abi);
     sl_wasi_ctx_free(wasi);
     sl_module_free(mod);
+    sl_caps_free(caps);
     sl_slightfile_free(sf);
     return status;
 fail:
     status = sl_cli_fail(err);
     if (inst.w2c)
         sl_module_release_instance(mod, &inst);
+    sl_abi_state_release(&abi);
     sl_wasi_ctx_free(wasi);
     sl_module_free(mod);
+    sl_caps_free(caps);
     sl_slightfile_free(sf);
     return status;
 }

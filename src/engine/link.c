@@ -125,12 +125,12 @@ sl_err sl_link_check(const struct sl_wasm_module *m, const char *filename,
                                 "(export the %s from the module instead)",
                                 filename, kind_name(imp->kind), imp->module, imp->name,
                                 kind_name(imp->kind) + 2);
+        if (cap != NULL && (p->declares == NULL || !p->declares(p->opaque, cap)))
+            return sl_error_set(err, SL_ELINK,
+                                "%s: imports %s, but the slightfile declares no %s capability",
+                                filename, imp->name, cap);
         const struct sl_host_fn *f = sl_link_find(p, imp->module, imp->name);
         if (f == NULL) {
-            if (cap != NULL && (p->declares == NULL || !p->declares(p->opaque, cap)))
-                return sl_error_set(err, SL_ELINK,
-                                    "%s: imports %s, but the slightfile declares no %s capability",
-                                    filename, imp->name, cap);
             if (cap != NULL)
                 return sl_error_set(err, SL_EUNSUPPORTED,
                                     "%s: imports %s '%s', which this version of slight does not "

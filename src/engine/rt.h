@@ -52,6 +52,13 @@ void sl_rt_call(struct sl_instance *inst, const struct sl_guest_desc *desc,
                 void (*fn)(void *w2c, const uint64_t *args, uint64_t *results), void *w2c,
                 const uint64_t *args, uint64_t *results, struct sl_rt_result *res);
 
+/*
+ * Ends the running guest call of inst the way a nested call (a host function
+ * calling back into the guest) ended: the same trap code and message, or
+ * the same exit. res must not be SL_RT_RETURNED. Does not return.
+ */
+SL_NORETURN void sl_instance_rethrow(struct sl_instance *inst, const struct sl_rt_result *res);
+
 /* Memory limit (in 64 KiB pages) applied by allocate/grow during instantiation
  * and later growth of inst's memory; 65536 = 4 GiB = none. */
 void sl_rt_set_memory_limit(uint32_t pages);

@@ -72,6 +72,15 @@ void sl_instance_exit(struct sl_instance *inst, uint32_t code)
     rt_unwind(sl_rt_thread_self(), SL_RT_JMP_EXIT);
 }
 
+void sl_instance_rethrow(struct sl_instance *inst, const struct sl_rt_result *res)
+{
+    if (res->outcome == SL_RT_EXITED)
+        sl_instance_exit(inst, inst->exit_code);
+    if (res->outcome != SL_RT_TRAPPED)
+        SL_BUG("rethrow of a call that returned");
+    trap_with(res->trap, "%s", res->message);
+}
+
 static void rt_interrupted(void *ctx)
 {
     struct sl_instance *inst = ctx;

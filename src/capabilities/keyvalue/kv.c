@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * kv.c -- the keyvalue front end: the only caller of backend methods. It
+ * picks the backend of a capability entry, checks what every backend would
+ * otherwise check (empty keys, NUL bytes), fills in messages, and keeps the
+ * "missing key is key-not-found" rule uniform.
+ */
+#include "sl_common.h"
+
+#include "kv.h"
+
+#include "common/log.h"
+
+#include <string.h>
+
+sl_err sl_kv_open(const struct sl_cap_entry *e, struct sl_str name, struct sl_kv_store **out,
+                  struct sl_error *err)
+{
+    *out = NULL;
+    const char *needs = NULL;
+    const struct sl_kv_backend *b = sl_kv_registry_find(e->cap->backend, &needs);
+    if (b == NULL)
+        return sl_error_set(err, SL_EUNSUPPORTED, "%s is not built in (needs %s)",
+                            e->cap->canonical, needs ? needs : "a newer slight");
+    if (name.len == 0)
+        return sl_error_set(err, SL_EINVAL, "%s: the store name is empty", e->cap->canonical);
+    sl_err rc = b->open(&e->config, name, out, err);
+    if (rc != SL_OK) {
+        *out = NULL;
+        return rc;
+    }
+    (*out)->backend = b;
+    sl_log_debug("%s: opened '%.*s'", e->cap->canonical, (int)name.len, name.ptr);
+    return SL_OK;
+}
+
+void sl_kv_close(struct sl_kv_store *st)
+{
+    if (st != NULL)
+        st->backend->close(st);
+}
+
+/* The checks every backend shares: a key is non-empty and has no NUL byte. */
+static sl_err check_key(struct sl_kv_store *st, struct sl_str key, struct sl_error *err)
+{
+    if (key.len == 0)
+        return sl_error_set(err, SL_EINVALKEY, "keyvalue.%s: the key is empty", st->backend->name);
+    if (memchr(key.ptr, '\0', key.len) != NULL)
+        return sl_error_set(err, SL_EINVALKEY, "keyvalue.%s: the key contains a NUL byte",
+                            st->backend->name);
+    return SL_OK;
+}
+
+sl_err sl_kv_get(struct sl_kv_store *st, struct sl_str key, struct sl_buf *val,
+                 struct sl_error *err)
+{
+    sl_err rc = check_key(st, key, err);
+    if (rc == SL_OK)
+        rc = st->backend->get(st, key, val, err);
+    if (rc != SL_OK)
+        sl_buf_reset(val);
+    return rc;
+}
+
+sl_err sl_kv_set(struct sl_kv_store *st, struct sl_str key, struct sl_str val,
+                 struct sl_error *err)
+{
+    sl_err rc = check_key(st, key, err);
+    return rc == SL_OK ? st->backend->set(st, key, val, err) : rc;
+}
+
+sl_err sl_kv_delete(struct sl_kv_store *st, struct sl_str key, struct sl_error *err)
+{
+    sl_err rc = check_key(st, key, err);
+    return rc == SL_OK ? st->backend->del(st, key, err) : rc;
+}
+
+sl_err sl_kv_keys(struct sl_kv_store *st, struct sl_strvec *out, struct sl_error *err)
+{
+    sl_err rc = st->backend->keys(st, out, err);
+    if (rc != SL_OK)
+        sl_strvec_release(out);
+    return rc;
+}
