@@ -37,7 +37,7 @@ static void run(struct sl_module *m, const char *mode, struct sl_rt_result *res,
     const char *argv[] = {"roundtrip.wasm", mode};
     struct sl_wasi_preopen cwd = {".", "."};
     struct sl_wasi_config cfg = {.argv = argv, .argc = 2, .preopens = &cwd, .npreopens = 1,
-                                 .stdin_fd = 0, .stdout_fd = 1, .stderr_fd = 2};
+                                 .stdin_fd = 0, .stdout_fd = 2, .stderr_fd = 2}; /* not the TAP stream */
     struct sl_error err = SL_ERROR_INIT;
     struct sl_wasi_ctx *wasi = NULL;
     struct sl_instance inst;
