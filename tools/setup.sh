@@ -56,7 +56,16 @@ demo() {
   log "building the demo guest (examples/hello)"
   clang --target=wasm32-wasi --sysroot=/usr -O2 examples/hello/hello.c -o build/hello.wasm || exit 1
   log "running: build/slight run build/hello.wasm --dir /tmp:. --env WHO=world -- one two"
-  build/slight run build/hello.wasm --dir /tmp:. --env WHO=world -- one two
+  build/slight run build/hello.wasm --dir /tmp:. --env WHO=world -- one two || exit 1
+  log "building the keyvalue demo (examples/keyvalue) against generated C bindings"
+  rm -rf build/kvdemo && mkdir -p build/kvdemo || exit 1
+  build/tools/witgen/witgen guest-c wit/keyvalue.wit build/kvdemo/keyvalue.h build/kvdemo/keyvalue.c || exit 1
+  clang --target=wasm32-wasi --sysroot=/usr -O2 -I build/kvdemo examples/keyvalue/main.c \
+    build/kvdemo/keyvalue.c -o build/kvdemo/app.wasm || exit 1
+  cp examples/keyvalue/slightfile.toml build/kvdemo/ || exit 1
+  log "running it twice: the store (keyvalue.sqlite) keeps the count"
+  build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
+  build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm
 }
 
 STEPS=""
