@@ -32,5 +32,12 @@ int sl_cmd_run(struct sl_cli_globals *g, int argc, char **argv);
 int sl_cmd_compile(struct sl_cli_globals *g, int argc, char **argv);
 int sl_cmd_secret(struct sl_cli_globals *g, int argc, char **argv);
 int sl_cmd_add(struct sl_cli_globals *g, int argc, char **argv);
+int sl_cmd_bindgen(struct sl_cli_globals *g, int argc, char **argv);
+int sl_cmd_new(struct sl_cli_globals *g, int argc, char **argv);
+
+/* Writes the WIT files of a known interface ("keyvalue") into dir, deleted and recreated. */
+sl_err sl_cli_add_files(const char *interface, const char *dir, struct sl_error *err);
+/* Writes the guest C bindings of the interface in the file wit into dir (<p>.h, <p>.c). */
+sl_err sl_cli_bindgen_c(const char *wit, const char *dir, bool export, struct sl_error *err);
 
 #endif /* SL_CLI_CLI_H */

@@ -201,6 +201,14 @@ static sl_err write_interface(const struct add_interface *itf, const char *dir,
     return SL_OK;
 }
 
+sl_err sl_cli_add_files(const char *interface, const char *dir, struct sl_error *err)
+{
+    const struct add_interface *itf = find_interface(interface, strlen(interface));
+    if (itf == NULL)
+        SL_BUG("unknown interface %s", interface);
+    return write_interface(itf, dir, err);
+}
+
 /* Checks "NAME@vX.Y.Z" and writes the files; usage errors are SL_EUSAGE. */
 static sl_err add_interface(const char *arg, struct sl_error *err)
 {

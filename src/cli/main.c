@@ -22,6 +22,8 @@ static const char usage[] =
     "  compile   compile a module ahead of time (slight compile --help)\n"
     "  secret    store an encrypted secret in the slightfile (slight secret --help)\n"
     "  add       write the WIT files of an interface (slight add --help)\n"
+    "  bindgen   write the guest bindings of a WIT file (slight bindgen --help)\n"
+    "  new       create an application project (slight new --help)\n"
     "\n"
     "options:\n"
     "  -c, --config FILE   the slightfile (default: ./slightfile.toml when it exists)\n"
@@ -91,10 +93,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "add") == 0)
         return sl_cmd_add(&g, argc - i - 1, argv + i + 1);
-    if (strcmp(cmd, "new") == 0
-        || strcmp(cmd, "bindgen") == 0 || strcmp(cmd, "buildjs") == 0) {
-        fprintf(stderr, "slight: error: 'slight %s' is not available in this version yet\n",
-                cmd);
+    if (strcmp(cmd, "bindgen") == 0)
+        return sl_cmd_bindgen(&g, argc - i - 1, argv + i + 1);
+    if (strcmp(cmd, "new") == 0)
+        return sl_cmd_new(&g, argc - i - 1, argv + i + 1);
+    if (strcmp(cmd, "buildjs") == 0) {
+        fprintf(stderr, "slight: error: 'slight buildjs' is not supported yet\n");
         return SL_EXIT_ERROR;
     }
     fprintf(stderr, "slight: error: unknown command '%s'\n%s", cmd, usage);
