@@ -805,3 +805,27 @@ Test(slightfile, bad_reference_is_a_load_error)
                NAME ":6: capability \"a\": config REDIS_ADDRESS: unknown config store \"env\" in "
                     "\"${env.REDIS}\"; known: envvars, usersecrets, azapp, local");
 }
+
+/* Inputs the fuzzer (tests/fuzz/fuzz_slightfile.c) found reaching undefined
+ * behaviour inside toml++ 3.3's Unicode tables: a clean error, no crash. */
+#define INPUT(s) {s, sizeof(s) - 1}
+Test(slightfile, fuzz_findings_rejected_cleanly)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+    } inputs[] = {
+        INPUT("specve\xef\xba\xbfrsion = \"0.1\"\"!p]ecversion = \"0.rs\xf6" "die.\x91\x9e"),
+        INPUT("specve\xef\xbb\xba" "rsion = \"0.capaby]]specversn\nr\"="),
+        INPUT("specversion = \"0.2\"\n[[\0\0\0Jpability]]\nre\x9e\x92 = \"x\"\n"),
+        INPUT("a = \"\"\"x\\\n\xc3\xa9\"\"\"\nb \xef\xba\xbf= 1\n"),
+    };
+    for (size_t i = 0; i < SL_ARRAY_SIZE(inputs); i++) {
+        struct sl_slightfile *sf = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        sl_err rc = sl_slightfile_parse(NAME, inputs[i].text, inputs[i].len, &sf, &err);
+        cr_expect_neq(rc, SL_OK, "input %zu accepted", i);
+        cr_expect_null(sf);
+        cr_expect(strncmp(err.msg, NAME, strlen(NAME)) == 0, "input %zu: %s", i, err.msg);
+    }
+}
