@@ -28,6 +28,7 @@ struct sl_config {
     const char *dir;      /* directory of the slightfile, for relative paths ("." if none) */
     const struct sl_config_value *values;
     size_t nvalues;
+    const char *slightfile; /* the slightfile's path as given, or NULL when there is none */
 };
 
 /* The value of key, or NULL when absent. cfg may be NULL. */

@@ -13,6 +13,8 @@
 #include "common/log.h"
 #include "common/mem.h"
 #include "config/secrets.h"
+#include "configs/cfg.h"
+#include "configs_host.h"
 #include "keyvalue/kv.h"
 #include "keyvalue_host.h"
 
@@ -27,6 +29,7 @@ static const struct {
     const struct sl_cap_backend_info *(*info)(const char *backend);
 } implemented[] = {
     {"keyvalue", sl_kv_backend_info},
+    {"configs", sl_cfgs_backend_info},
 };
 
 const struct sl_cap_backend_info *sl_caps_backend_info(const char *resource)
@@ -46,6 +49,8 @@ size_t sl_caps_host_tables(struct sl_host_fn_table *tables, size_t max)
     size_t n = 0;
     if (n < max)
         tables[n++] = sl_keyvalue_host_fns;
+    if (n < max)
+        tables[n++] = sl_configs_host_fns;
     return n;
 }
 
@@ -196,6 +201,7 @@ static sl_err build_entry(struct sl_caps *caps, const struct sl_slightfile_capab
     e->config.resource = cap->canonical;
     e->config.name = cap->name;
     e->config.dir = caps->dir;
+    e->config.slightfile = caps->sf ? caps->sf->path : NULL;
     const struct sl_cap_backend_info *info = sl_caps_backend_info(cap->canonical);
     if (info == NULL)
         return SL_OK; /* a capability type not implemented yet: the link step says so */
