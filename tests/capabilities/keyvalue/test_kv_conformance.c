@@ -680,6 +680,8 @@ Test(kv, fs_reads_slight_layout)
     cr_assert_eq(mkdir(p, 0755), 0);
     snprintf(p, sizeof(p), "%s/.slkv-tmp.123.4", dir); /* a crashed writer's leftover */
     write_file(p, "partial");
+    snprintf(p, sizeof(p), "%s/latin1-\xe9", dir); /* not UTF-8: not a key of the interface */
+    write_file(p, "x");
 
     /* No BASE_DIR: $TMPDIR, as slight. */
     setenv("TMPDIR", tmpdir, 1);

@@ -12,6 +12,7 @@
 
 #include "common/fs.h"
 #include "common/mem.h"
+#include "common/utf8.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -411,9 +412,12 @@ static sl_err fs_keys(struct sl_kv_store *base, struct sl_strvec *out, struct sl
                 rc = io_error(err, "list", st->dir, NULL, errno);
             break;
         }
-        if (strncmp(de->d_name, TMP_PREFIX, TMP_PREFIX_LEN) == 0 || !is_regular(d, de))
+        /* A name that is not UTF-8 was not written through the interface (keys are strings). */
+        size_t len = strlen(de->d_name);
+        if (strncmp(de->d_name, TMP_PREFIX, TMP_PREFIX_LEN) == 0 || !is_regular(d, de)
+            || !sl_utf8_valid((const uint8_t *)de->d_name, len))
             continue;
-        if (sl_strvec_pushs(out, de->d_name) != SL_OK) {
+        if (sl_strvec_push(out, de->d_name, len) != SL_OK) {
             rc = sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
             break;
         }
