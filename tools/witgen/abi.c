@@ -36,9 +36,26 @@ static bool is_variant_like(enum sl_wit_kind k)
            || k == SL_WIT_ENUM;
 }
 
-static size_t ncases(const struct sl_wit_type *t)
+static struct sl_wit_type *case_type(const struct sl_wit_type *t, size_t i);
+
+size_t sl_wit_ncases(const struct sl_wit_type *t)
 {
     return t->kind == SL_WIT_OPTION || t->kind == SL_WIT_EXPECTED ? 2 : t->nmembers;
+}
+
+static size_t ncases(const struct sl_wit_type *t)
+{
+    return sl_wit_ncases(t);
+}
+
+bool sl_wit_is_variant(enum sl_wit_kind k)
+{
+    return k == SL_WIT_VARIANT || k == SL_WIT_UNION || k == SL_WIT_OPTION || k == SL_WIT_EXPECTED;
+}
+
+struct sl_wit_type *sl_wit_case_type(const struct sl_wit_type *t, size_t i)
+{
+    return case_type(t, i);
 }
 
 /* The payload type of case i (NULL: none). Enums have no payloads. */
@@ -165,6 +182,33 @@ static void layout(struct sl_wit_type *t, uint64_t *size, uint64_t *align)
 void sl_wit_type_layout(struct sl_wit_type *t, uint64_t *size, uint64_t *align)
 {
     layout(t, size, align);
+}
+
+uint64_t sl_wit_type_footprint(struct sl_wit_type *t)
+{
+    const struct sl_wit_type *d = sl_wit_type_deref(t);
+    if (d == NULL)
+        return 0;
+    uint64_t size, align, fp = 0;
+    layout(t, &size, &align);
+    if (sl_wit_is_variant(d->kind)) {
+        uint64_t po = sl_wit_payload_offset(t);
+        for (size_t i = 0; i < ncases(d); i++) {
+            uint64_t c = sat_add(po, sl_wit_type_footprint(case_type(d, i)));
+            fp = c > fp ? c : fp;
+        }
+    } else if (d->kind == SL_WIT_RECORD || d->kind == SL_WIT_TUPLE) {
+        uint64_t off = 0;
+        for (size_t i = 0; i < d->nmembers; i++) {
+            uint64_t fs, fa;
+            layout(d->members[i].type, &fs, &fa);
+            off = align_to(off, fa);
+            uint64_t c = sat_add(off, sl_wit_type_footprint(d->members[i].type));
+            fp = c > fp ? c : fp;
+            off = sat_add(off, fs);
+        }
+    }
+    return fp > size ? fp : size;
 }
 
 uint64_t sl_wit_payload_offset(struct sl_wit_type *t)

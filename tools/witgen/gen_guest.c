@@ -126,13 +126,6 @@ static bool seen(struct gen *g, const char *name)
 
 /* ---- names ---- */
 
-static const char *const c_keywords[] = {
-    "auto",     "bool",    "break",  "case",     "char",   "const",    "continue", "default",
-    "do",       "double",  "else",   "enum",     "extern", "false",    "float",    "for",
-    "goto",     "if",      "inline", "int",      "long",   "register", "restrict", "return",
-    "short",    "signed",  "sizeof", "static",   "struct", "switch",   "true",     "typedef",
-    "union",    "unsigned", "void",  "volatile", "while",
-};
 
 /* A WIT name as a C identifier; C keywords get a trailing '_' ("float" -> "float_"). */
 static const char *ident(struct gen *g, const char *name)
@@ -143,9 +136,7 @@ static const char *ident(struct gen *g, const char *name)
         g->rc = SL_ENOMEM;
         return "";
     }
-    bool kw = false;
-    for (size_t i = 0; i < SL_ARRAY_SIZE(c_keywords); i++)
-        kw = kw || strcmp(sl_buf_cstr(&b), c_keywords[i]) == 0;
+    bool kw = sl_wit_c_is_keyword(sl_buf_cstr(&b));
     const char *s = tmpf(g, "%s%s", sl_buf_cstr(&b), kw ? "_" : "");
     sl_buf_release(&b);
     return s;
@@ -212,26 +203,6 @@ static bool is_empty(struct sl_wit_type *t)
 static bool is_scalar_kind(enum sl_wit_kind k)
 {
     return k >= SL_WIT_BOOL && k <= SL_WIT_CHAR;
-}
-
-static bool is_variant_kind(enum sl_wit_kind k)
-{
-    return k == SL_WIT_VARIANT || k == SL_WIT_UNION || k == SL_WIT_OPTION || k == SL_WIT_EXPECTED;
-}
-
-static size_t ncases(const struct sl_wit_type *s)
-{
-    return s->kind == SL_WIT_OPTION || s->kind == SL_WIT_EXPECTED ? 2 : s->nmembers;
-}
-
-/* Payload of case i of a variant-like shape (NULL: none). */
-static struct sl_wit_type *case_type(struct sl_wit_type *s, size_t i)
-{
-    if (s->kind == SL_WIT_OPTION)
-        return i == 0 ? NULL : s->elem;
-    if (s->kind == SL_WIT_EXPECTED)
-        return i == 0 ? s->elem : s->err;
-    return s->members[i].type;
 }
 
 /* The union member of case i of a variant, union or expected ("ok", "key_not_found", "f1"). */
@@ -340,34 +311,6 @@ static bool owns(struct sl_wit_type *t)
     }
 }
 
-/* The real extent of a value in memory: the payload-offset rule (SLIGHT-SPEC §6.2). */
-static uint64_t footprint(struct sl_wit_type *t)
-{
-    struct sl_wit_type *s = shape(t);
-    if (s == NULL)
-        return 0;
-    uint64_t size, align, fp = 0;
-    sl_wit_type_layout(t, &size, &align);
-    if (is_variant_kind(s->kind)) {
-        uint64_t po = sl_wit_payload_offset(s);
-        for (size_t i = 0; i < ncases(s); i++) {
-            uint64_t c = po + footprint(case_type(s, i));
-            fp = c > fp ? c : fp;
-        }
-    } else if (s->kind == SL_WIT_RECORD || s->kind == SL_WIT_TUPLE) {
-        uint64_t off = 0;
-        for (size_t i = 0; i < s->nmembers; i++) {
-            uint64_t fs, fa;
-            sl_wit_type_layout(s->members[i].type, &fs, &fa);
-            off = align_up(off, fa);
-            uint64_t c = off + footprint(s->members[i].type);
-            fp = c > fp ? c : fp;
-            off += fs;
-        }
-    }
-    return fp > size ? fp : size;
-}
-
 /* ---- type definitions ---- */
 
 static void need_type(struct gen *g, struct sl_wit_type *t);
@@ -463,14 +406,14 @@ static void emit_typedef(struct gen *g, const char *ty, struct sl_wit_type *s)
         else
             line(g, h, 0, "typedef struct {\n    %s tag;", tag_ctype(s->nmembers));
         bool any = false;
-        for (size_t i = 0; i < ncases(s); i++)
-            any = any || !is_empty(case_type(s, i));
+        for (size_t i = 0; i < sl_wit_ncases(s); i++)
+            any = any || !is_empty(sl_wit_case_type(s, i));
         if (!any)
             break;
         line(g, h, 1, "union {");
-        for (size_t i = 0; i < ncases(s); i++)
-            if (!is_empty(case_type(s, i)))
-                line(g, h, 2, "%s %s;", ctype(g, case_type(s, i)), case_member(g, s, i));
+        for (size_t i = 0; i < sl_wit_ncases(s); i++)
+            if (!is_empty(sl_wit_case_type(s, i)))
+                line(g, h, 2, "%s %s;", ctype(g, sl_wit_case_type(s, i)), case_member(g, s, i));
         line(g, h, 1, "} val;");
         break;
     }
@@ -547,8 +490,8 @@ static void emit_type(struct gen *g, struct sl_wit_type *u, const char *tname)
         && !is_scalar_kind(u->elem->kind) && u->elem->kind != SL_WIT_STRING
         && u->elem->kind != SL_WIT_UNIT)
         s = u->elem;
-    for (size_t i = 0; s->kind != SL_WIT_ENUM && s->kind != SL_WIT_FLAGS && i < ncases(s); i++)
-        need_type(g, is_variant_kind(s->kind) ? case_type(s, i) : s->members[i].type);
+    for (size_t i = 0; s->kind != SL_WIT_ENUM && s->kind != SL_WIT_FLAGS && i < sl_wit_ncases(s); i++)
+        need_type(g, sl_wit_is_variant(s->kind) ? sl_wit_case_type(s, i) : s->members[i].type);
     need_type(g, s->kind == SL_WIT_ALIAS ? s->elem : NULL);
     if (s->kind == SL_WIT_LIST || s->kind == SL_WIT_OPTION)
         need_type(g, s->elem);
@@ -699,12 +642,12 @@ static void lower_flat_variant(struct gen *g, struct sl_buf *b, int ind, struct 
     put_slot(g, b, ind, sl, k, SL_WIT_I32, tmpf(g, "(int32_t)%s.%s", src, tag_field(s)));
     if (n > 1) {
         line(g, b, ind, "switch ((int32_t)%s.%s) {", src, tag_field(s));
-        for (size_t i = 0; i < ncases(s); i++) {
-            if (is_empty(case_type(s, i)))
+        for (size_t i = 0; i < sl_wit_ncases(s); i++) {
+            if (is_empty(sl_wit_case_type(s, i)))
                 continue;
             size_t sub = base + 1;
             line(g, b, ind, "case %zu:", i);
-            lower_flat(g, b, ind + 1, case_type(s, i), tmpf(g, "%s.%s", src, case_field(g, s, i)),
+            lower_flat(g, b, ind + 1, sl_wit_case_type(s, i), tmpf(g, "%s.%s", src, case_field(g, s, i)),
                        sl, &sub);
             line(g, b, ind + 1, "break;");
         }
@@ -774,12 +717,12 @@ static void lift_flat_variant(struct gen *g, struct sl_buf *b, int ind, struct s
         line(g, b, ind, "%s.%s = %s != 0;", dst, tag_field(s), tag);
     if (n > 1) {
         line(g, b, ind, "switch ((int32_t)%s) {", tag);
-        for (size_t i = 0; i < ncases(s); i++) {
-            if (is_empty(case_type(s, i)))
+        for (size_t i = 0; i < sl_wit_ncases(s); i++) {
+            if (is_empty(sl_wit_case_type(s, i)))
                 continue;
             size_t sub = base + 1;
             line(g, b, ind, "case %zu:", i);
-            lift_flat(g, b, ind + 1, case_type(s, i), tmpf(g, "%s.%s", dst, case_field(g, s, i)),
+            lift_flat(g, b, ind + 1, sl_wit_case_type(s, i), tmpf(g, "%s.%s", dst, case_field(g, s, i)),
                       sl, &sub);
             line(g, b, ind + 1, "break;");
         }
@@ -938,7 +881,7 @@ static void mem_value(struct gen *g, struct sl_buf *b, int ind, struct sl_wit_ty
 static void mem_variant(struct gen *g, struct sl_buf *b, int ind, struct sl_wit_type *s,
                         const char *val, const char *base, uint64_t off, bool store)
 {
-    const char *tt = tag_ctype(ncases(s));
+    const char *tt = tag_ctype(sl_wit_ncases(s));
     const char *tag = tmpf(g, "%s.%s", val, tag_field(s));
     bool is_tag = s->kind == SL_WIT_VARIANT || s->kind == SL_WIT_UNION;
     if (store)
@@ -948,17 +891,17 @@ static void mem_variant(struct gen *g, struct sl_buf *b, int ind, struct sl_wit_
     else
         line(g, b, ind, "%s = %s != 0;", tag, mem(g, tt, base, off));
     bool any = false;
-    for (size_t i = 0; i < ncases(s); i++)
-        any = any || !is_empty(case_type(s, i));
+    for (size_t i = 0; i < sl_wit_ncases(s); i++)
+        any = any || !is_empty(sl_wit_case_type(s, i));
     if (!any)
         return;
     uint64_t po = sl_wit_payload_offset(s);
     line(g, b, ind, "switch ((int32_t)%s) {", tag);
-    for (size_t i = 0; i < ncases(s); i++) {
-        if (is_empty(case_type(s, i)))
+    for (size_t i = 0; i < sl_wit_ncases(s); i++) {
+        if (is_empty(sl_wit_case_type(s, i)))
             continue;
         line(g, b, ind, "case %zu:", i);
-        mem_value(g, b, ind + 1, case_type(s, i), tmpf(g, "%s.%s", val, case_field(g, s, i)),
+        mem_value(g, b, ind + 1, sl_wit_case_type(s, i), tmpf(g, "%s.%s", val, case_field(g, s, i)),
                   base, off + po, store);
         line(g, b, ind + 1, "break;");
     }
@@ -1093,7 +1036,7 @@ static void track_ret_area(struct gen *g, const struct sl_wit_sig *sig, struct s
 {
     if (!sig->retptr)
         return;
-    uint64_t fp = footprint(t);
+    uint64_t fp = sl_wit_type_footprint(t);
     g->ret_size = fp > g->ret_size ? fp : g->ret_size;
     g->ret_align = sig->ret_align > g->ret_align ? sig->ret_align : g->ret_align;
 }

@@ -104,25 +104,6 @@ static bool is_bytes(const struct sl_wit_type *t)
     return d->kind == SL_WIT_LIST && deref(d->elem) != NULL && deref(d->elem)->kind == SL_WIT_U8;
 }
 
-static bool is_variant_like(enum sl_wit_kind k)
-{
-    return k == SL_WIT_VARIANT || k == SL_WIT_UNION || k == SL_WIT_OPTION || k == SL_WIT_EXPECTED;
-}
-
-static size_t ncases(const struct sl_wit_type *t)
-{
-    return t->kind == SL_WIT_OPTION || t->kind == SL_WIT_EXPECTED ? 2 : t->nmembers;
-}
-
-static struct sl_wit_type *case_type(const struct sl_wit_type *t, size_t i)
-{
-    if (t->kind == SL_WIT_OPTION)
-        return i == 0 ? NULL : t->elem;
-    if (t->kind == SL_WIT_EXPECTED)
-        return i == 0 ? t->elem : t->err;
-    return t->members[i].type;
-}
-
 static bool is_unit(const struct sl_wit_type *t)
 {
     const struct sl_wit_type *d = deref(t);
@@ -154,44 +135,6 @@ static unsigned tag_bytes(size_t n)
     return n <= 256 ? 1 : n <= 65536 ? 2 : 4;
 }
 
-/*
- * The bytes a value really occupies: the payload-offset rule can reach past
- * the generator's computed size (SLIGHT-SPEC §6.2), so return areas are
- * checked against this.
- */
-static uint64_t footprint(struct sl_wit_type *t)
-{
-    const struct sl_wit_type *d = deref(t);
-    uint64_t fp = t != NULL ? size_of(t) : 0;
-    if (d == NULL)
-        return 0;
-    if (is_variant_like(d->kind)) {
-        uint64_t off = sl_wit_payload_offset((struct sl_wit_type *)d);
-        for (size_t i = 0; i < ncases(d); i++) {
-            uint64_t c = off + footprint(case_type(d, i));
-            fp = c > fp ? c : fp;
-        }
-    } else if (d->kind == SL_WIT_RECORD || d->kind == SL_WIT_TUPLE) {
-        uint64_t off = 0;
-        for (size_t i = 0; i < d->nmembers; i++) {
-            struct sl_wit_type *ft = d->members[i].type;
-            off = align_up(off, align_of(ft));
-            uint64_t c = off + footprint(ft);
-            fp = c > fp ? c : fp;
-            off += size_of(ft);
-        }
-    }
-    return fp;
-}
-
-static const char *const c_keywords[] = {
-    "auto",     "break",  "case",     "char",   "const",    "continue", "default", "do",
-    "double",   "else",   "enum",     "extern", "float",    "for",      "goto",    "if",
-    "inline",   "int",    "long",     "register", "restrict", "return", "short",   "signed",
-    "sizeof",   "static", "struct",   "switch", "typedef",  "union",    "unsigned", "void",
-    "volatile", "while",  "bool",     "true",   "false",    "call",     "inst",    "ret",
-};
-
 /* A WIT name as a C identifier that is not a keyword or one of our locals. */
 static struct str ident(struct gen *g, const char *name)
 {
@@ -199,9 +142,9 @@ static struct str ident(struct gen *g, const char *name)
     if (sl_wit_c_ident(name, &b) != SL_OK && g->rc == SL_OK)
         g->rc = SL_ENOMEM;
     const char *s = b.data ? b.data : "";
-    bool kw = false;
-    for (size_t i = 0; i < SL_ARRAY_SIZE(c_keywords); i++)
-        kw = kw || strcmp(s, c_keywords[i]) == 0;
+    /* also our own locals in generated functions */
+    bool kw = sl_wit_c_is_keyword(s) || strcmp(s, "call") == 0 || strcmp(s, "inst") == 0
+              || strcmp(s, "ret") == 0;
     struct str r = fmt(g, "%s%s", s, kw ? "_" : "");
     sl_buf_release(&b);
     return r;
@@ -713,11 +656,11 @@ static void lift_flat(struct gen *g, struct sl_wit_type *t, const struct slot *s
         struct str tag = conv_from(g, s, SL_WIT_I32);
         struct str lbl = type_label(g, t);
         line(g, "switch (%s) {", tag.s);
-        for (size_t i = 0; i < ncases(d); i++) {
+        for (size_t i = 0; i < sl_wit_ncases(d); i++) {
             line(g, "case %zu:", i);
             g->indent++;
             set_tag(g, d, dst, i);
-            struct sl_wit_type *ct = case_type(d, i);
+            struct sl_wit_type *ct = sl_wit_case_type(d, i);
             if (!is_unit(ct)) {
                 struct str mb, sub = fmt(g, "%s.%s", dst, case_member(g, d, i, &mb));
                 size_t pc = *cur + 1;
@@ -876,15 +819,15 @@ static void lift_mem(struct gen *g, struct sl_wit_type *t, const char *addr, con
     case SL_WIT_UNION:
     case SL_WIT_OPTION:
     case SL_WIT_EXPECTED: {
-        unsigned tb = tag_bytes(ncases(d));
+        unsigned tb = tag_bytes(sl_wit_ncases(d));
         uint64_t po = sl_wit_payload_offset((struct sl_wit_type *)d);
         struct str lbl = type_label(g, t);
         line(g, "switch (sl_abi_load_u%u(call, %s)) {", tb * 8, addr);
-        for (size_t i = 0; i < ncases(d); i++) {
+        for (size_t i = 0; i < sl_wit_ncases(d); i++) {
             line(g, "case %zu:", i);
             g->indent++;
             set_tag(g, d, dst, i);
-            struct sl_wit_type *ct = case_type(d, i);
+            struct sl_wit_type *ct = sl_wit_case_type(d, i);
             if (!is_unit(ct)) {
                 struct str mb, sub = fmt(g, "%s.%s", dst, case_member(g, d, i, &mb));
                 struct str pa = fmt(g, "(%s) + %llu", addr, (unsigned long long)po);
@@ -1003,14 +946,14 @@ static void lower_mem(struct gen *g, struct sl_wit_type *t, const char *src, con
     case SL_WIT_UNION:
     case SL_WIT_OPTION:
     case SL_WIT_EXPECTED: {
-        unsigned tb = tag_bytes(ncases(d));
+        unsigned tb = tag_bytes(sl_wit_ncases(d));
         uint64_t po = sl_wit_payload_offset((struct sl_wit_type *)d);
         if (d->kind == SL_WIT_OPTION || d->kind == SL_WIT_EXPECTED) {
             bool opt = d->kind == SL_WIT_OPTION;
             line(g, "if ((%s).%s) {", src, opt ? "is_some" : "is_err");
         } else
             line(g, "switch ((%s).tag) {", src);
-        for (size_t k = 0; k < ncases(d); k++) {
+        for (size_t k = 0; k < sl_wit_ncases(d); k++) {
             /* option and expected: the `if` branch is case 1 (some / err) */
             size_t i = d->kind == SL_WIT_OPTION || d->kind == SL_WIT_EXPECTED ? 1 - k : k;
             if (d->kind == SL_WIT_OPTION || d->kind == SL_WIT_EXPECTED) {
@@ -1020,7 +963,7 @@ static void lower_mem(struct gen *g, struct sl_wit_type *t, const char *src, con
                 line(g, "case %zu:", i);
             g->indent++;
             line(g, "sl_abi_store_u%u(call, %s, %zu);", tb * 8, addr, i);
-            struct sl_wit_type *ct = case_type(d, i);
+            struct sl_wit_type *ct = sl_wit_case_type(d, i);
             if (!is_unit(ct)) {
                 struct str mb, sub = fmt(g, "(%s).%s", src, case_member(g, d, i, &mb));
                 struct str pa = fmt(g, "(%s) + %llu", addr, (unsigned long long)po);
@@ -1165,13 +1108,13 @@ static void lower_flat(struct gen *g, struct sl_wit_type *t, const char *src,
                  d->kind == SL_WIT_OPTION ? "is_some" : "is_err");
         else
             line(g, "switch ((%s).tag) {", src);
-        for (size_t i = 0; i < ncases(d); i++) {
+        for (size_t i = 0; i < sl_wit_ncases(d); i++) {
             line(g, "case %zu:", i);
             g->indent++;
             struct str tv = fmt(g, "%zuu", i);
             struct str c = conv_to(g, tv.s, SL_WIT_I32, v->have);
             line(g, "%s = %s;", v->expr.s, c.s);
-            struct sl_wit_type *ct = case_type(d, i);
+            struct sl_wit_type *ct = sl_wit_case_type(d, i);
             if (!is_unit(ct)) {
                 struct str mb, sub = fmt(g, "(%s).%s", src, case_member(g, d, i, &mb));
                 size_t pc = *cur + 1;
@@ -1339,7 +1282,7 @@ static void gen_import(struct gen *g, struct sl_wit_func *f)
     }
     if (sig.retptr)
         line(g, "sl_abi_check_range(call, a%zu, %llu);", sig.params.n - 1,
-             (unsigned long long)footprint(f->result));
+             (unsigned long long)sl_wit_type_footprint(f->result));
     /* the call */
     {
         struct sl_buf args = SL_BUF_INIT;
@@ -1446,7 +1389,7 @@ static void gen_export(struct gen *g, struct sl_wit_func *f)
     line(g, "sl_abi_call_export(call, exp, args, results);");
     if (sig.retptr) {
         line(g, "uint32_t rp = (uint32_t)results[0];");
-        line(g, "sl_abi_check_range(call, rp, %llu);", (unsigned long long)footprint(f->result));
+        line(g, "sl_abi_check_range(call, rp, %llu);", (unsigned long long)sl_wit_type_footprint(f->result));
         lift_mem(g, f->result, "(uint64_t)rp", "(*ret)", OWN);
     } else if (sig.results.n == 1) {
         struct slot r = {fmt(g, "results[0]"), SL_WIT_I64};

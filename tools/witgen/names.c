@@ -10,6 +10,7 @@
 #include "wit.h"
 
 #include <ctype.h>
+#include <string.h>
 
 sl_err sl_wit_c_ident(const char *name, struct sl_buf *out)
 {
@@ -20,6 +21,22 @@ sl_err sl_wit_c_ident(const char *name, struct sl_buf *out)
             return rc;
     }
     return SL_OK;
+}
+
+static const char *const c_keywords[] = {
+    "auto",     "bool",    "break",  "case",     "char",   "const",    "continue", "default",
+    "do",       "double",  "else",   "enum",     "extern", "false",    "float",    "for",
+    "goto",     "if",      "inline", "int",      "long",   "register", "restrict", "return",
+    "short",    "signed",  "sizeof", "static",   "struct", "switch",   "true",     "typedef",
+    "union",    "unsigned", "void",  "volatile", "while",
+};
+
+bool sl_wit_c_is_keyword(const char *s)
+{
+    for (size_t i = 0; i < SL_ARRAY_SIZE(c_keywords); i++)
+        if (strcmp(s, c_keywords[i]) == 0)
+            return true;
+    return false;
 }
 
 sl_err sl_wit_c_upper(const char *name, struct sl_buf *out)

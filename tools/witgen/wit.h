@@ -195,6 +195,18 @@ const struct sl_wit_type *sl_wit_type_deref(const struct sl_wit_type *t);
 
 /* Size and alignment in bytes of a resolved type (SLIGHT-SPEC §6.2, sizes saturate). */
 void sl_wit_type_layout(struct sl_wit_type *t, uint64_t *size, uint64_t *align);
+/*
+ * The bytes a value really occupies in memory: with the payload-offset rule
+ * a variant's payload can reach past the generator's computed size (§6.2),
+ * so return areas are sized and checked with this.
+ */
+uint64_t sl_wit_type_footprint(struct sl_wit_type *t);
+/* True for variant, union, option and expected (not enum): kinds with payloads. */
+bool sl_wit_is_variant(enum sl_wit_kind k);
+/* Number of cases of a variant-like type or enum (option and expected: 2). */
+size_t sl_wit_ncases(const struct sl_wit_type *t);
+/* The payload of case i of a variant-like type (NULL: none; option: none, some; expected: ok, err). */
+struct sl_wit_type *sl_wit_case_type(const struct sl_wit_type *t, size_t i);
 /* Offset of the payload of a variant, option, expected or union. */
 uint64_t sl_wit_payload_offset(struct sl_wit_type *t);
 /* Appends the flattened core values of t to *flat (SLIGHT-SPEC §6.3). */
@@ -225,6 +237,8 @@ sl_err sl_wit_type_str(const struct sl_wit_type *t, struct sl_buf *out);
 
 /* Appends name with '-' as '_' ("sub-tok" -> "sub_tok"). SL_ENOMEM on failure. */
 sl_err sl_wit_c_ident(const char *name, struct sl_buf *out);
+/* True when s is a C keyword (or bool/true/false): such names get a trailing '_'. */
+bool sl_wit_c_is_keyword(const char *s);
 /* As sl_wit_c_ident, upper-cased ("key-not-found" -> "KEY_NOT_FOUND"). */
 sl_err sl_wit_c_upper(const char *name, struct sl_buf *out);
 /*
