@@ -1,4 +1,5 @@
-# `new -n app@v0.5.1 c` creates a project that `make` builds into app.wasm, offline.
+# `new -n app@v0.5.1 c` creates a project that `make` builds into app.wasm, offline,
+# and that `slight run` runs at once.
 set -eu
 ROOT="$CASE/../../../.."
 "$SLIGHT" new -n app@v0.5.1 c
@@ -12,3 +13,7 @@ cmp app/bindings/keyvalue.h "$ROOT/tools/witgen/tests/expected/guest/keyvalue.h"
 grep -q 'resource = "keyvalue.filesystem"' app/slightfile.toml
 make -C app
 [ -s app/app.wasm ]
+# ... and runs at once with `slight run` (keyvalue.filesystem, BASE_DIR in the scratch dir)
+(cd app && TMPDIR="$PWD" "$SLIGHT" run ${TIER:+--tier=$TIER} app.wasm) > run.out
+grep -qx 'Hello, SpiderLightning!' run.out
+[ -f app/my-container/hello-spiderlightning ]
