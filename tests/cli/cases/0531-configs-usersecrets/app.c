@@ -1,0 +1,1 @@
+../0530-configs-envvars/app.c

@@ -1,0 +1,1 @@
+../0535-config-unknown-key-warning/app.c
