@@ -106,6 +106,16 @@ static bool is_backend(const char *name)
     return strcmp(be->name, name) == 0;
 }
 
+/* Skips the test unless the backend is one of a or b. Criterion runs no .fini after a skip. */
+static void only_on(const char *a, const char *b, const char *why)
+{
+    if (is_backend(a) || (b != NULL && is_backend(b)))
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    cr_skip_test("%s", why);
+}
+
 /* ---- helpers ------------------------------------------------------------ */
 
 static struct sl_str str_of(const char *s)
@@ -559,8 +569,7 @@ static void expect_invalid_key(struct sl_kv_store *st, struct sl_str key)
 
 Test(kv, fs_traversal_keys)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     struct sl_kv_store *st = open_store("trav");
     set_str(st, "ok", "1"); /* the store directory exists, so ../ would resolve */
     static const char *const bad[] = {
@@ -587,8 +596,7 @@ Test(kv, fs_traversal_keys)
 
 Test(kv, fs_traversal_open_names)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     static const char *const bad[] = {"../x", "/etc", "a/b", "", ".", "..", "a/../../b"};
     for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
         struct sl_kv_store *st = (struct sl_kv_store *)&st; /* must be reset to NULL */
@@ -604,8 +612,7 @@ Test(kv, fs_traversal_open_names)
 
 Test(kv, fs_symlinks_are_refused)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     char outside[600], link[600], dirlink[600], p[700];
     snprintf(outside, sizeof(outside), "%s/outside", tmpdir);
     write_file(outside, "secret");
@@ -631,8 +638,7 @@ Test(kv, fs_symlinks_are_refused)
 
 Test(kv, fs_symlinked_store_directory)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     char elsewhere[600], link[600], p[700];
     snprintf(elsewhere, sizeof(elsewhere), "%s/elsewhere", tmpdir);
     cr_assert_eq(mkdir(elsewhere, 0700), 0);
@@ -666,8 +672,7 @@ Test(kv, fs_symlinked_store_directory)
 
 Test(kv, fs_reads_slight_layout)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     /* As slight v0.5.1 left it: $TMPDIR/<open name>/<key>, plain files, maybe a directory. */
     char dir[600], p[700];
     snprintf(dir, sizeof(dir), "%s/myapp", tmpdir);
@@ -712,8 +717,7 @@ Test(kv, fs_reads_slight_layout)
 
 Test(kv, fs_no_temp_files_left)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     struct sl_kv_store *st = open_store("clean");
     for (int i = 0; i < 20; i++)
         set_str(st, i % 2 ? "a" : "b", "value");
@@ -734,8 +738,7 @@ Test(kv, fs_no_temp_files_left)
 
 Test(kv, fs_relative_base_dir)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    only_on("filesystem", NULL, "filesystem only");
     struct sl_config_value v = {"BASE_DIR", "rel/data"};
     struct sl_config c = {
         .resource = resource, .name = "kv", .dir = tmpdir, .values = &v, .nvalues = 1};
@@ -749,8 +752,7 @@ Test(kv, fs_relative_base_dir)
 
 Test(kv, sqlite_default_path_and_wal)
 {
-    if (!is_backend("sqlite"))
-        cr_skip_test("sqlite only");
+    only_on("sqlite", NULL, "sqlite only");
 #if SL_HAVE_KV_SQLITE
     struct sl_config bare = {.resource = resource, .name = "kv", .dir = tmpdir};
     struct sl_kv_store *st = open_cfg(&bare, "defaults");
@@ -779,8 +781,7 @@ Test(kv, sqlite_default_path_and_wal)
 
 Test(kv, sqlite_unwritable_path_is_io_error)
 {
-    if (!is_backend("sqlite"))
-        cr_skip_test("sqlite only");
+    only_on("sqlite", NULL, "sqlite only");
     char p[700];
     snprintf(p, sizeof(p), "%s/file", tmpdir);
     write_file(p, "x");
@@ -856,8 +857,7 @@ static uint32_t expect_whole(struct sl_kv_store *st, const char *key, uint32_t m
 
 Test(kv, crash_keeps_acknowledged_writes, .timeout = 120)
 {
-    if (!is_backend("filesystem") && !is_backend("sqlite"))
-        cr_skip_test("a crash loses everything in memory by design");
+    only_on("filesystem", "sqlite", "a crash loses everything in memory by design");
     int fds[2];
     cr_assert_eq(pipe(fds), 0);
     pid_t pid = fork();
