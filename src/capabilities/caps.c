@@ -17,6 +17,8 @@
 #include "configs_host.h"
 #include "keyvalue/kv.h"
 #include "keyvalue_host.h"
+#include "messaging/msg.h"
+#include "messaging_host.h"
 
 #include <sodium.h>
 #include <stdio.h>
@@ -30,6 +32,7 @@ static const struct {
 } implemented[] = {
     {"keyvalue", sl_kv_backend_info},
     {"configs", sl_cfgs_backend_info},
+    {"messaging", sl_msg_backend_info},
 };
 
 const struct sl_cap_backend_info *sl_caps_backend_info(const char *resource)
@@ -51,6 +54,8 @@ size_t sl_caps_host_tables(struct sl_host_fn_table *tables, size_t max)
         tables[n++] = sl_keyvalue_host_fns;
     if (n < max)
         tables[n++] = sl_configs_host_fns;
+    if (n < max)
+        tables[n++] = sl_messaging_host_fns;
     return n;
 }
 
