@@ -78,6 +78,16 @@ static bool is_backend(const char *name)
     return strcmp(backend, name) == 0;
 }
 
+/* Skips the test unless the backend is filesystem. Criterion runs no .fini after a skip. */
+static void filesystem_only(void)
+{
+    if (is_backend("filesystem"))
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    cr_skip_test("filesystem only");
+}
+
 /* A capability entry named name on the backend under test; timeout may be NULL. */
 static const struct sl_cap_entry *entry(const char *name, const char *timeout)
 {
@@ -526,8 +536,7 @@ static struct sl_config fs_cfg(const char *name)
 
 Test(msg, fs_publisher_in_another_process)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    filesystem_only();
     const struct sl_cap_entry *e = entry("mq", "5s");
     struct sl_msg_client *c = client(e);
     char *tok = subscribe(c, "x-proc");
@@ -569,8 +578,7 @@ static int walk_outside(const char *path, const struct stat *st, int flag, struc
 
 Test(msg, fs_names_cannot_collide_or_escape)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    filesystem_only();
     const struct sl_cap_entry *e1 = entry("a-b", "100ms");
     const struct sl_cap_entry *e2 = entry("a_b", "100ms");
     const struct sl_cap_entry *e3 = entry("..", "100ms");
@@ -640,8 +648,7 @@ static int subs_of(const char *capdir, const char *enc_topic, pid_t pid)
 
 Test(msg, fs_dead_subscribers_are_cleaned_up)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    filesystem_only();
     const struct sl_cap_entry *e = entry("mq", "100ms");
     struct sl_msg_client *c = client(e);
     char *tok = subscribe(c, "t");
@@ -669,8 +676,7 @@ Test(msg, fs_dead_subscribers_are_cleaned_up)
 
 Test(msg, fs_directory_stays_and_closing_removes_own_subscriptions)
 {
-    if (!is_backend("filesystem"))
-        cr_skip_test("filesystem only");
+    filesystem_only();
     const struct sl_cap_entry *e = entry("mq", "100ms");
     struct sl_msg_client *c = client(e);
     subscribe(c, "t");
