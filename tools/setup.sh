@@ -14,9 +14,9 @@ JOBS=${JOBS:-$(nproc)}
 
 # Debian packages: build, engine at run time, guest toolchain, tests.
 PKGS_BUILD="meson ninja-build pkg-config gcc g++ python3 libsodium-dev libtcc-dev tcc wabt
-  libtomlplusplus-dev libcjson-dev libsqlite3-dev"
+  libtomlplusplus-dev libcjson-dev libsqlite3-dev libh2o-evloop-dev"
 PKGS_GUEST="clang lld wasi-libc libclang-rt-14-dev-wasm32"
-PKGS_TEST="libcriterion-dev"
+PKGS_TEST="libcriterion-dev curl"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 

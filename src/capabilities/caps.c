@@ -17,6 +17,7 @@
 #include "configs_host.h"
 #include "keyvalue/kv.h"
 #include "keyvalue_host.h"
+#include "http_server_host.h"
 #include "messaging/msg.h"
 #include "messaging_host.h"
 
@@ -52,6 +53,8 @@ size_t sl_caps_host_tables(struct sl_host_fn_table *tables, size_t max)
     size_t n = 0;
     if (n < max)
         tables[n++] = sl_keyvalue_host_fns;
+    if (n < max)
+        tables[n++] = sl_http_server_host_fns;
     if (n < max)
         tables[n++] = sl_configs_host_fns;
     if (n < max)
@@ -157,13 +160,15 @@ static sl_err resolve_key(const struct sl_caps *caps, const struct sl_slightfile
             return rc;
         char name[256];
         snprintf(name, sizeof(name), "%.*s", (int)ref.key.len, ref.key.ptr);
-        rc = ref.store == SL_SLIGHTFILE_STORE_LOCAL ? (sl_buf_appends(out, c->value) == SL_OK ? SL_OK : SL_ENOMEM)
-                                                    : store_get(sf, ref.store, name, out, err);
+        if (ref.store == SL_SLIGHTFILE_STORE_LOCAL)
+            rc = sl_buf_appends(out, c->value) == SL_OK ? SL_OK : SL_ENOMEM;
+        else
+            rc = store_get(sf, ref.store, name, out, err);
         if (rc == SL_ENOMEM)
             return sl_error_set(err, SL_ENOMEM, "out of memory");
         if (rc != SL_OK)
-            return sl_error_prefix(err, "%s:%u: config %s = \"%s\"", caps->sf_name, c->line, key,
-                                   c->value);
+            return sl_error_prefix(err, "%s:%u: %s config %s = \"%s\"", caps->sf_name, c->line,
+                                   cap->canonical, key, c->value);
         *found = true;
         return SL_OK;
     }
@@ -174,8 +179,8 @@ static sl_err resolve_key(const struct sl_caps *caps, const struct sl_slightfile
             return SL_OK;
         }
         if (rc != SL_OK)
-            return sl_error_prefix(err, "%s:%u: config '%s' from secret_store %s", caps->sf_name,
-                                   sf->secret_store_line, key, sf->secret_store);
+            return sl_error_prefix(err, "%s:%u: %s config '%s' from secret_store %s", caps->sf_name,
+                                   sf->secret_store_line, cap->canonical, key, sf->secret_store);
         *found = true;
     }
     return SL_OK;

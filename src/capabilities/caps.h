@@ -16,6 +16,8 @@
 #include "config/slightfile.h"
 #include "engine/host_fn.h"
 
+struct sl_http_rt;
+
 /* What the capability layer knows of one backend, for start-up checks. */
 struct sl_cap_backend_info {
     const char *resource;                    /* "keyvalue.filesystem" */
@@ -35,6 +37,7 @@ struct sl_caps {
     struct sl_cap_entry *entries;   /* one per slightfile capability, same order */
     size_t n;
     char *dir; /* the slightfile's directory */
+    struct sl_http_rt *http; /* the HTTP server runtime when run serves http (borrowed), else NULL */
 };
 
 /*

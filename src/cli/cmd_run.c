@@ -3,6 +3,8 @@
  * cmd_run.c -- `slight run MODULE [options] [-- ARGS]`: builds the WASI
  * context from the command line, loads the module, runs _start and turns
  * the outcome into the exit status (the guest's own code, 1, 2 or 134).
+ * When the slightfile declares http: on-server-init instead, then serving
+ * until no server is left or SIGINT/SIGTERM.
  */
 #include "sl_common.h"
 
@@ -13,13 +15,17 @@
 #include "common/units.h"
 #include "abi/abi_rt.h"
 #include "capabilities/caps.h"
+#include "capabilities/http/http.h"
 #include "config/slightfile.h"
 #include "engine/module.h"
+#include "engine/rt.h"
 #include "wasi/wasi.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,6 +258,85 @@ static uint32_t limit_pages(uint64_t bytes)
     return pages > 65536 ? 65536 : (uint32_t)pages;
 }
 
+/*
+ * The HTTP path (SLIGHT-SPEC §1.5): on-server-init once in a main instance,
+ * then serve until no server is left or SIGINT/SIGTERM (blocked by the
+ * caller); the servers answer each request in a fresh instance.
+ */
+static int run_http(struct run_args *r, struct sl_module *mod, struct sl_caps *caps,
+                    const struct sl_wasi_config *cfg, uint64_t max_body, struct sl_error *err)
+{
+    struct sl_http_rt *rt = NULL;
+    struct sl_wasi_ctx *wasi = NULL;
+    struct sl_instance inst;
+    struct sl_abi_state abi;
+    struct sl_rt_result res;
+    const struct sl_guest_export *init = sl_module_export(mod, "on-server-init");
+    bool init_err = false;
+    char init_msg[1024];
+    int status;
+    memset(&inst, 0, sizeof(inst));
+    sl_abi_state_init(&abi, caps);
+
+    if (init == NULL || strcmp(init->sig, ":i") != 0) {
+        sl_error_set(err, SL_EMODULE,
+                     "%s: exports no 'on-server-init' function of type () -> i32 (an http app "
+                     "needs one)",
+                     r->module);
+        return sl_cli_fail(err);
+    }
+    struct sl_http_opts opts = {
+        .mod = mod,
+        .caps = caps,
+        .wasi = cfg,
+        .memory_limit_pages = limit_pages(r->max_memory),
+        .timeout_ms = r->timeout_ms,
+        .max_body = max_body,
+    };
+    sl_err rc = sl_http_rt_new(&opts, &rt, err);
+    if (rc == SL_OK)
+        rc = sl_wasi_ctx_new(cfg, &wasi, err);
+    if (rc != SL_OK) {
+        status = sl_cli_fail(err);
+        goto out;
+    }
+    caps->http = rt;
+    inst.wasi = wasi;
+    inst.capabilities = &abi;
+    rc = sl_module_instantiate(mod, &inst, limit_pages(r->max_memory), &res, err);
+    if (rc == SL_OK) {
+        sl_http_rt_set_main(rt, &inst);
+        sl_http_rt_init(rt, &inst, init, &res, &init_err, init_msg, sizeof(init_msg));
+    }
+    fflush(stdout);
+    if (rc == SL_EEXIT || (rc == SL_OK && res.outcome == SL_RT_EXITED)) {
+        status = (int)inst.exit_code;
+    } else if (rc == SL_ETRAP || (rc == SL_OK && res.outcome == SL_RT_TRAPPED)) {
+        if (rc == SL_OK)
+            sl_error_set(err, SL_ETRAP, "%s: trap in 'on-server-init': %s", r->module,
+                         res.message);
+        sl_cli_fail(err);
+        status = SL_EXIT_TRAP;
+    } else if (rc != SL_OK) {
+        status = sl_cli_fail(err);
+    } else if (init_err) {
+        fprintf(stderr, "Error: %s\n", init_msg);
+        status = SL_EXIT_ERROR;
+    } else {
+        sl_http_rt_wait(rt);
+        status = SL_EXIT_OK;
+    }
+out:
+    /* Servers first: their threads use the module's snapshot. */
+    sl_http_rt_free(rt);
+    caps->http = NULL;
+    if (inst.w2c)
+        sl_module_release_instance(mod, &inst);
+    sl_abi_state_release(&abi);
+    sl_wasi_ctx_free(wasi);
+    return status;
+}
+
 static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_opts *o,
                       struct sl_error *err)
 {
@@ -266,6 +351,8 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
     struct sl_wasi_preopen cwd = {".", "."};
     struct sl_wasi_config cfg;
     int status = SL_EXIT_ERROR;
+    bool http = false;
+    uint64_t max_body = 0;
     memset(&inst, 0, sizeof(inst));
     sl_abi_state_init(&abi, NULL);
 
@@ -279,12 +366,16 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
         if (r->max_memory == 0 && sf->limits.has_max_memory)
             r->max_memory = sf->limits.max_memory;
         if (sl_slightfile_declares(sf, "http")) {
-            sl_error_set(err, SL_EUNSUPPORTED,
-                         "%s: the http capability is not supported by this version of slight "
-                         "yet",
-                         sf->path);
-            sl_slightfile_free(sf);
-            return sl_cli_fail(err);
+            http = true;
+            if (sf->limits.has_max_request_body)
+                max_body = sf->limits.max_request_body;
+            /* Before any thread exists: only sl_http_rt_wait takes these. */
+            sigset_t set;
+            sigemptyset(&set);
+            sigaddset(&set, SIGINT);
+            sigaddset(&set, SIGTERM);
+            pthread_sigmask(SIG_BLOCK, &set, NULL);
+            signal(SIGPIPE, SIG_IGN);
         }
     }
     rc = sl_caps_new(sf, &caps, err);
@@ -323,6 +414,14 @@ static int run_module(struct sl_cli_globals *g, struct run_args *r, struct sl_op
         .listen_fds = r->listen_fds,
         .nlisten = r->nlisten,
     };
+    if (http) {
+        status = run_http(r, mod, caps, &cfg, max_body, err);
+        sl_free(argv);
+        sl_module_free(mod);
+        sl_caps_free(caps);
+        sl_slightfile_free(sf);
+        return status;
+    }
     rc = sl_wasi_ctx_new(&cfg, &wasi, err);
     sl_free(argv);
     if (rc != SL_OK)

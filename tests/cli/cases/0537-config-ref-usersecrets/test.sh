@@ -7,7 +7,7 @@ set +e
 err=$("$SLIGHT" run "$APP" -- store 2>&1 >/dev/null); rc=$?
 set -e
 [ "$rc" = 1 ] || { echo "rc $rc: $err"; exit 1; }
-grep -q "slightfile.toml:7: config BASE_DIR = \"\${usersecrets.KV_DIR}\": no \[\[secret_settings\]\] entry named 'KV_DIR'" <<<"$err" || { echo "$err"; exit 1; }
+grep -q "slightfile.toml:7: keyvalue.filesystem config BASE_DIR = \"\${usersecrets.KV_DIR}\": no \[\[secret_settings\]\] entry named 'KV_DIR'" <<<"$err" || { echo "$err"; exit 1; }
 "$SLIGHT" secret -k KV_DIR -v kv-from-secret
 out=$("$SLIGHT" run "$APP" -- store)
 [ "$out" = "store: k = 'v'" ] || { echo "got: $out"; exit 1; }

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * http_io_h2o.c -- the slight-http module: HTTP/1.1 on h2o's evloop
+ * (libh2o-evloop), one loop per calling thread, implementing http_io.h.
+ * It parses requests, buffers bodies up to the limit and writes the
+ * handler's response; routing and guests are the capability's business.
+ * No TLS, no HTTP/2 (h2o's cleartext HTTP/1.1 only).
+ */
+#include "sl_common.h"
+
+#include "http_io.h"
+#include "sl_config.h"
+
+#include "common/mem.h"
+
+#define H2O_USE_EPOLL 1
+#define H2O_USE_LIBUV 0
+#include <h2o.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The two symbols the capability looks up; everything else is hidden. */
+#define SL_MODULE_EXPORT __attribute__((visibility("default")))
+
+struct sl_http_io_loop {
+    h2o_globalconf_t config;
+    h2o_context_t ctx;
+    h2o_accept_ctx_t accept_ctx;
+    h2o_evloop_t *evloop;
+    h2o_socket_t *listener; /* NULL once shut down */
+    sl_http_io_handler_fn on_req;
+    sl_http_io_release_fn release;
+    void *opaque;
+    bool ctx_ready;
+};
+
+struct loop_handler {
+    h2o_handler_t super;
+    struct sl_http_io_loop *loop;
+};
+
+static const char *reason_of(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "";
+    }
+}
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    struct sl_http_io_loop *l = ((struct loop_handler *)self)->loop;
+    size_t n = req->headers.size;
+    bool has_host = false;
+    for (size_t i = 0; i < n; i++)
+        if (req->headers.entries[i].name->len == 4
+            && memcmp(req->headers.entries[i].name->base, "host", 4) == 0)
+            has_host = true;
+    /* HTTP/1 keeps Host out of the header list; guests saw it first, as hyper gave it. */
+    bool add_host = !has_host && req->input.authority.len > 0;
+    struct sl_http_io_header *hdrs =
+        h2o_mem_alloc_pool(&req->pool, sizeof(*hdrs) * (n + (add_host ? 1 : 0) + 1));
+    size_t k = 0;
+    if (add_host)
+        hdrs[k++] = (struct sl_http_io_header){SL_STR_LIT("host"),
+                                               {req->input.authority.base,
+                                                req->input.authority.len}};
+    for (size_t i = 0; i < n; i++) {
+        const h2o_header_t *h = &req->headers.entries[i];
+        hdrs[k++] = (struct sl_http_io_header){{h->name->base, h->name->len},
+                                               {h->value.base, h->value.len}};
+    }
+    struct sl_http_io_request r = {
+        .method = {req->method.base, req->method.len},
+        .target = {req->input.path.base, req->input.path.len},
+        .headers = hdrs,
+        .nheaders = k,
+        .body = {req->entity.base ? req->entity.base : "", req->entity.base ? req->entity.len : 0},
+    };
+    struct sl_http_io_response resp;
+    memset(&resp, 0, sizeof(resp));
+    l->on_req(l->opaque, &r, &resp);
+
+    req->res.status = resp.status;
+    req->res.reason = reason_of(resp.status);
+    for (size_t i = 0; i < resp.nheaders; i++) {
+        const struct sl_http_io_header *h = &resp.headers[i];
+        h2o_iovec_t name = h2o_strdup(&req->pool, h->name.ptr, h->name.len);
+        h2o_iovec_t value = h2o_strdup(&req->pool, h->value.ptr, h->value.len);
+        h2o_add_header_by_str(&req->pool, &req->res.headers, name.base, name.len, 1, NULL,
+                              value.base, value.len);
+    }
+    req->res.content_length = resp.body.len;
+    h2o_iovec_t body = h2o_strdup(&req->pool, resp.body.len ? resp.body.ptr : "", resp.body.len);
+    if (l->release != NULL)
+        l->release(l->opaque, &resp);
+    h2o_send_inline(req, body.base, body.len);
+    return 0;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    struct sl_http_io_loop *l = listener->data;
+    if (err != NULL)
+        return;
+    /* Accept everything pending: several loops share the socket. */
+    for (int i = 0; i < 16; i++) {
+        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+        if (sock == NULL)
+            return;
+        h2o_accept(&l->accept_ctx, sock);
+    }
+}
+
+static void io_loop_free(struct sl_http_io_loop *l)
+{
+    if (l == NULL)
+        return;
+    if (l->listener != NULL) {
+        h2o_socket_read_stop(l->listener);
+        h2o_socket_close(l->listener);
+        l->listener = NULL;
+    }
+    if (l->ctx_ready) {
+        h2o_context_request_shutdown(&l->ctx);
+        /* Let the closes requested above complete before the context goes. */
+        for (int i = 0; i < 10; i++)
+            h2o_evloop_run(l->evloop, 0);
+        /* Armed by the shutdown request even without HTTP/2 connections. */
+        if (h2o_timeout_is_linked(&l->ctx.http2._graceful_shutdown_timeout))
+            h2o_timeout_unlink(&l->ctx.http2._graceful_shutdown_timeout);
+        h2o_context_dispose(&l->ctx);
+    }
+    if (l->evloop != NULL)
+        h2o_evloop_destroy(l->evloop);
+    h2o_config_dispose(&l->config);
+    sl_free(l);
+}
+
+static sl_err io_loop_new(int listen_fd, uint64_t max_body, sl_http_io_handler_fn handler,
+                          sl_http_io_release_fn release, void *opaque,
+                          struct sl_http_io_loop **out, struct sl_error *err)
+{
+    *out = NULL;
+    struct sl_http_io_loop *l = sl_calloc(1, sizeof(*l));
+    if (l == NULL)
+        return sl_error_set(err, SL_ENOMEM, "out of memory");
+    l->on_req = handler;
+    l->release = release;
+    l->opaque = opaque;
+    h2o_config_init(&l->config);
+    l->config.server_name = h2o_iovec_init(H2O_STRLIT(""));
+    l->config.max_request_entity_size = (size_t)max_body;
+    h2o_hostconf_t *host =
+        h2o_config_register_host(&l->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    struct loop_handler *h = (struct loop_handler *)h2o_create_handler(path, sizeof(*h));
+    h->super.on_req = on_req;
+    h->loop = l;
+    l->evloop = h2o_evloop_create();
+    h2o_context_init(&l->ctx, l->evloop, &l->config);
+    l->ctx_ready = true;
+    l->accept_ctx.ctx = &l->ctx;
+    l->accept_ctx.hosts = l->config.hosts;
+    /* Each loop watches its own descriptor of the shared socket and closes only that. */
+    int fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        int e = errno;
+        io_loop_free(l);
+        return sl_error_set(err, SL_EIO, "cannot share the listening socket: %s", strerror(e));
+    }
+    l->listener = h2o_evloop_socket_create(l->evloop, fd, H2O_SOCKET_FLAG_DONT_READ);
+    l->listener->data = l;
+    h2o_socket_read_start(l->listener, on_accept);
+    *out = l;
+    return SL_OK;
+}
+
+static void io_loop_run(struct sl_http_io_loop *l, int32_t max_wait_ms)
+{
+    h2o_evloop_run(l->evloop, max_wait_ms);
+}
+
+static void io_loop_shutdown(struct sl_http_io_loop *l)
+{
+    if (l->listener != NULL) {
+        h2o_socket_read_stop(l->listener);
+        h2o_socket_close(l->listener);
+        l->listener = NULL;
+    }
+    h2o_context_request_shutdown(&l->ctx);
+}
+
+static bool io_loop_is_idle(struct sl_http_io_loop *l)
+{
+    return h2o_linklist_is_empty(&l->ctx.http1._conns)
+           && h2o_linklist_is_empty(&l->ctx.http2._conns);
+}
+
+SL_MODULE_EXPORT const char *sl_http_io_module_version(void)
+{
+    return SL_VERSION;
+}
+
+SL_MODULE_EXPORT const struct sl_http_io sl_http_io_module = {
+    .version = SL_HTTP_IO_V1,
+    .loop_new = io_loop_new,
+    .loop_run = io_loop_run,
+    .loop_shutdown = io_loop_shutdown,
+    .loop_is_idle = io_loop_is_idle,
+    .loop_free = io_loop_free,
+};
