@@ -8,6 +8,7 @@
 SLIGHT=$1
 WASM=$2
 TMP=$(mktemp -d)
+export LSAN_OPTIONS="suppressions=$(cd "$(dirname "$0")" && pwd)/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 n=0
 failed=0
 pid=
