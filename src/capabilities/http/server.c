@@ -427,7 +427,10 @@ static void *worker_main(void *arg)
     if (rc == SL_OK)
         rc = sl_wasi_ctx_new(rt->opts.wasi, &w->wasi, &err);
     if (rc == SL_OK)
-        rc = sl_pool_new(rt->snap, SL_RESET_MADVISE, 8, &w->pool, &err);
+        /* Dirty pages when the code marks them (SLIGHT_WRITE_BARRIER=1), else madvise. */
+        rc = sl_pool_new(rt->snap, rt->opts.mod->code.write_barrier ? SL_RESET_DIRTY_PAGES
+                                                                    : SL_RESET_MADVISE,
+                         8, &w->pool, &err);
     if (rc == SL_OK)
         rc = rt->io->loop_new(srv->fd, rt->opts.max_body, on_request, on_release, w, &w->loop,
                               &err);
