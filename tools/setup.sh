@@ -16,7 +16,7 @@ JOBS=${JOBS:-$(nproc)}
 PKGS_BUILD="meson ninja-build pkg-config gcc g++ python3 libsodium-dev libtcc-dev tcc wabt
   libtomlplusplus-dev libcjson-dev libsqlite3-dev libh2o-evloop-dev"
 PKGS_GUEST="clang lld wasi-libc libclang-rt-14-dev-wasm32"
-PKGS_TEST="libcriterion-dev curl"
+PKGS_TEST="libcriterion-dev curl redis-server redis-tools libhiredis-dev"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -98,10 +98,32 @@ run_tests() { # BUILD_DIR
   return $rc
 }
 
+# apt must not start the servers it installs as daemons on their default
+# ports (SERVICES.md §0): the tests start their own. Only done in CI.
+no_daemon_start() {
+  [ -e /usr/sbin/policy-rc.d ] || [ "${CI:-}" != true ] && return 0
+  printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null &&
+    as_root chmod 755 /usr/sbin/policy-rc.d
+}
+
+# The servers of the backend tests, children of this shell so that it reaps
+# them, stopped on exit whatever happens. Sets SLIGHT_TEST_REDIS for the tests.
+start_services() {
+  SLIGHT_SERVICES_DIR=$(mktemp -d) || return 1
+  export SLIGHT_SERVICES_DIR
+  . tools/services.sh
+  trap services_stop EXIT
+  trap 'exit 130' INT TERM
+  services_start || return 1
+  eval "$(services_env)"
+}
+
 test_all() {
   STEPS=$(mktemp)
   export XDG_CACHE_HOME="$ROOT/build/test-cache" # one cache shared by every suite
+  no_daemon_start
   step "install packages" install_packages $PKGS_BUILD $PKGS_GUEST $PKGS_TEST
+  step "start services (tools/services.sh)" start_services
   step "build (release)" build_release -Dwerror=true
   step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
   step "meson install into a temporary prefix" check_install

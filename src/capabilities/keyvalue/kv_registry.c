@@ -8,36 +8,99 @@
 
 #include "kv.h"
 
+#include "common/modload.h"
+
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef SL_HAVE_KV_SQLITE
 #define SL_HAVE_KV_SQLITE 0
 #endif
+#ifndef SL_HAVE_KV_REDIS
+#define SL_HAVE_KV_REDIS 0
+#endif
+
+#if SL_HAVE_KV_REDIS
+/*
+ * keyvalue.redis lives in the slight-redis module (hiredis is not linked
+ * into the core: ARCHITECTURE "Start-up cost"), loaded the first time a
+ * slightfile names it. Without the module the answer names where it was
+ * looked for.
+ */
+static pthread_once_t redis_once = PTHREAD_ONCE_INIT;
+static const struct sl_kv_backend *redis_backend;
+static char redis_missing[sizeof(((struct sl_error *)0)->msg) + 32];
+
+static void redis_load(void)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    void *h = NULL;
+    if (sl_modload_open("redis", "sl_redis_module_version", &h, &err) != SL_OK) {
+        /* read after "needs": "the slight-redis module ..., which is not installed (...)" */
+        const char *verb = strstr(err.msg, " is not ");
+        if (verb != NULL)
+            snprintf(redis_missing, sizeof(redis_missing), "%.*s, which%s", (int)(verb - err.msg),
+                     err.msg, verb);
+        else
+            snprintf(redis_missing, sizeof(redis_missing), "%s", err.msg);
+        return;
+    }
+    const struct sl_kv_backend *b = sl_modload_sym(h, "sl_kv_backend_redis");
+    if (b == NULL || b->version != SL_KV_BACKEND_V1)
+        snprintf(redis_missing, sizeof(redis_missing),
+                 "a slight-redis module with keyvalue backend version %d", SL_KV_BACKEND_V1);
+    else
+        redis_backend = b;
+}
+
+static const struct sl_kv_backend *redis_resolve(const char **needs)
+{
+    pthread_once(&redis_once, redis_load);
+    *needs = redis_backend ? NULL : redis_missing;
+    return redis_backend;
+}
+#endif /* SL_HAVE_KV_REDIS */
 
 static const struct {
     const char *name;
     const struct sl_kv_backend *backend; /* NULL: not built in */
     const char *needs;
+    /* not NULL: the backend is in a module; returns it, or NULL and sets *needs */
+    const struct sl_kv_backend *(*resolve)(const char **needs);
 } registry[] = {
-    {"filesystem", &sl_kv_backend_filesystem, NULL},
-    {"memory", &sl_kv_backend_memory, NULL},
+    {"filesystem", &sl_kv_backend_filesystem, NULL, NULL},
+    {"memory", &sl_kv_backend_memory, NULL, NULL},
 #if SL_HAVE_KV_SQLITE
-    {"sqlite", &sl_kv_backend_sqlite, NULL},
+    {"sqlite", &sl_kv_backend_sqlite, NULL, NULL},
 #else
-    {"sqlite", NULL, "SQLite (libsqlite3)"},
+    {"sqlite", NULL, "SQLite (libsqlite3)", NULL},
 #endif
-    {"redis", NULL, "hiredis; coming in a later release"},
-    {"azblob", NULL, "libcurl; coming in a later release"},
-    {"awsdynamodb", NULL, "libcurl; coming in a later release"},
+#if SL_HAVE_KV_REDIS
+    {"redis", NULL, NULL, redis_resolve},
+#else
+    {"redis", NULL, "hiredis", NULL},
+#endif
+    {"azblob", NULL, "libcurl; coming in a later release", NULL},
+    {"awsdynamodb", NULL, "libcurl; coming in a later release", NULL},
 };
+
+/* The backend of row i, or NULL with *needs set (a module backend loads here). */
+static const struct sl_kv_backend *row_backend(size_t i, const char **needs)
+{
+    *needs = registry[i].needs;
+    return registry[i].resolve ? registry[i].resolve(needs) : registry[i].backend;
+}
 
 const struct sl_kv_backend *sl_kv_registry_find(const char *name, const char **needs)
 {
     for (size_t i = 0; i < SL_ARRAY_SIZE(registry); i++)
         if (strcmp(registry[i].name, name) == 0) {
+            const char *missing = NULL;
+            const struct sl_kv_backend *b = row_backend(i, &missing);
             if (needs != NULL)
-                *needs = registry[i].needs;
-            return registry[i].backend;
+                *needs = missing;
+            return b;
         }
     if (needs != NULL)
         *needs = NULL;
@@ -56,9 +119,11 @@ const struct sl_cap_backend_info *sl_kv_backend_info(const char *backend)
         if (strcmp(registry[i].name, backend) != 0)
             continue;
         /* filled on use: called at start-up, before any other thread runs */
+        const char *missing = NULL;
+        const struct sl_kv_backend *b = row_backend(i, &missing);
         infos[i].resource = resources[i];
-        infos[i].config_keys = registry[i].backend ? registry[i].backend->config_keys : NULL;
-        infos[i].missing = registry[i].backend ? NULL : registry[i].needs;
+        infos[i].config_keys = b ? b->config_keys : NULL;
+        infos[i].missing = b ? NULL : missing;
         return &infos[i];
     }
     return NULL;
