@@ -12,6 +12,7 @@ and prints TAP. A case is a directory with:
   slightfile.toml, files/   copied into the scratch dir, which is the cwd
   test.sh             instead of cmd: a bash script run in the scratch dir
                       with $SLIGHT, $APP set; the case passes when it exits 0
+                      and is skipped when it exits 77 (first stdout line: why)
 Usage: run_golden.py SLIGHT CASES_DIR [TIER...]; each case runs once per
 tier (--tier=T is added after 'run'); cases with a 'tiers' file list theirs.
 """
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 
+SKIP = "\0skip: "  # run_case's answer for a skipped case, then the reason
 WASI_CC = ["clang", "--target=wasm32-wasi", "--sysroot=/usr", "-O2"]
 
 
@@ -58,6 +60,8 @@ def run_case(slight, case, tier, env):
             e = dict(env, SLIGHT=slight, APP=app, CASE=case, TIER=tier or "")
             p = subprocess.run(["bash", script], cwd=scratch, env=e,
                                capture_output=True, text=True, timeout=300)
+            if p.returncode == 77:
+                return SKIP + (p.stdout.splitlines() or ["skipped"])[0]
             if p.returncode != 0:
                 return "test.sh exited %d\nstdout: %s\nstderr: %s" % (
                     p.returncode, p.stdout[-2000:], p.stderr[-2000:])
@@ -122,7 +126,9 @@ def main():
             problem = run_case(slight, case, tier, env)
         except Exception as ex:  # a broken fixture is a failure, not a crash
             problem = "runner error: %s" % ex
-        if problem:
+        if problem and problem.startswith(SKIP):
+            print("ok %d - %s # SKIP %s" % (n, label, problem[len(SKIP):]))
+        elif problem:
             failed += 1
             print("not ok %d - %s" % (n, label))
             for line in problem.splitlines():
