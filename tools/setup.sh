@@ -87,6 +87,12 @@ check_install() {
   printf 'specversion = "9"\n' > "$d/sf.toml"
   "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
   grep -q 'unknown specversion' "$d/err.txt" || { echo "installed slight cannot read a slightfile:" >&2; cat "$d/err.txt" >&2; ok=1; }
+  # ... and its Redis module: the backend's config keys are known (not "not built in")
+  if [ -e build/slight-redis.so ]; then
+    printf 'specversion = "0.2"\n[[capability]]\nresource = "keyvalue.redis"\nname = "s"\n' > "$d/sf.toml"
+    "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
+    grep -q "needs config 'REDIS_ADDRESS'" "$d/err.txt" || { echo "installed slight cannot load slight-redis.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
+  fi
   rm -rf "$d"
   return $ok
 }
