@@ -293,6 +293,19 @@ static int run_http(struct run_args *r, struct sl_module *mod, struct sl_caps *c
         .timeout_ms = r->timeout_ms,
         .max_body = max_body,
     };
+    /* SLIGHT_HTTP_WORKERS=N: N guest threads; 0: guests on the event loops (docs/http.md). */
+    const char *workers = getenv("SLIGHT_HTTP_WORKERS");
+    if (workers != NULL && workers[0] != '\0') {
+        char *end;
+        unsigned long n = strtoul(workers, &end, 10);
+        if (*end != '\0' || n > 1024) {
+            sl_error_set(err, SL_EUSAGE, "SLIGHT_HTTP_WORKERS='%s': expected a number of threads "
+                         "from 0 to 1024", workers);
+            return sl_cli_fail(err);
+        }
+        opts.workers = (unsigned)n;
+        opts.inline_guests = n == 0;
+    }
     sl_err rc = sl_http_rt_new(&opts, &rt, err);
     if (rc == SL_OK)
         rc = sl_wasi_ctx_new(cfg, &wasi, err);

@@ -3,8 +3,10 @@
 # run_http.sh SLIGHT GUEST_WASM -- starts `slight run` on free ports with the
 # test guest (guest.c) and checks, with curl, routing, methods, headers and
 # bodies both ways, 404/405/204, error values, a trap and a runaway handler
-# (the server lives on), fresh state per request, keyvalue in a request,
+# (the server lives on, other requests are not held up), fresh state per
+# request, keyvalue in a request,
 # several servers, on-server-init's Err and the SIGTERM drain. TAP output.
+# Run once with guest worker threads and once with SLIGHT_HTTP_WORKERS=0.
 SLIGHT=$1
 WASM=$2
 TMP=$(mktemp -d)
@@ -136,6 +138,24 @@ check "endless loop: 504 at the timeout" "$(status "$URL/loop")" "504"
 ms=$((($(date +%s%N) - start) / 1000000))
 if [ "$ms" -lt 5000 ]; then ok "interrupted after ${ms} ms (timeout 1s)"; else nok "interrupted too late: ${ms} ms"; fi
 check "alive after a runaway handler" "$(body "$URL/hello")" "hello"
+if [ "${SLIGHT_HTTP_WORKERS:-}" = 0 ]; then
+    ok "runaway handlers do not stall other requests # SKIP guests run on the event loops"
+else
+    loops=
+    for i in 1 2 3; do
+        status "$URL/loop" >"$TMP/loop$i" &
+        loops="$loops $!"
+    done
+    sleep 0.3
+    start=$(date +%s%N)
+    check "runaway handlers do not stall other requests" "$(body "$URL/hello")" "hello"
+    ms=$((($(date +%s%N) - start) / 1000000))
+    if [ "$ms" -lt 500 ]; then ok "answered in ${ms} ms beside three runaway handlers"; else nok "answered in ${ms} ms beside three runaway handlers"; fi
+    wait $loops
+    check "each runaway handler answered 504" "$(cat "$TMP/loop1" "$TMP/loop2" "$TMP/loop3")" "504504504"
+fi
+curl -s --max-time 0.3 "$URL/loop" >/dev/null
+check "client gone before the answer: server alive" "$(body "$URL/hello")" "hello"
 check "state: first request" "$(body "$URL/state")" "1"
 check "state written in one request invisible in the next" "$(body "$URL/state")" "1"
 check "keyvalue inside a request" "$(body "$URL/kv")" "1"

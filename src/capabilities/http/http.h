@@ -2,7 +2,8 @@
 /*
  * http.h -- the HTTP server of a `slight run` whose slightfile declares
  * http: the runtime that the http-server host functions start servers in
- * (each request a fresh instance of the module's snapshot), and that run
+ * (each request a fresh instance of the module's snapshot, on a pool of
+ * worker threads apart from the event loops), and that run
  * waits on until no server is left or SIGINT/SIGTERM asks for a drain.
  */
 #ifndef SL_CAPABILITIES_HTTP_HTTP_H
@@ -29,6 +30,9 @@ struct sl_http_opts {
     uint64_t timeout_ms;                 /* per request; 0 = SL_HTTP_DEFAULT_TIMEOUT_MS */
     uint64_t max_body;                   /* request body limit; 0 = SL_HTTP_DEFAULT_MAX_BODY */
     unsigned threads;                    /* event loops per server; 0 = one per core (at least 2) */
+    unsigned workers;                    /* threads running guest code; 0 = 4 per core */
+    bool inline_guests;                  /* run guests on the loop threads instead (faster;
+                                          * a slow handler holds up its loop) */
 };
 
 /*

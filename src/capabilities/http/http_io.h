@@ -4,7 +4,8 @@
  * calls; in the slight binary) and the HTTP I/O layer (the slight-http
  * module: h2o's event loop, loaded only when a slightfile declares http, so
  * that other runs do not load libh2o and OpenSSL). The I/O layer knows
- * nothing of guests; the capability knows nothing of h2o.
+ * nothing of guests; the capability knows nothing of h2o. Answers may come
+ * from other threads (the guest workers).
  */
 #ifndef SL_CAPABILITIES_HTTP_HTTP_IO_H
 #define SL_CAPABILITIES_HTTP_HTTP_IO_H
@@ -29,22 +30,25 @@ struct sl_http_io_request {
     struct sl_str body; /* the whole body (chunked bodies joined); len 0 when none */
 };
 
-/* The handler's answer; the I/O layer copies it before calling release. */
+/* An answer; the I/O layer copies it before respond returns. */
 struct sl_http_io_response {
     uint16_t status;
     const struct sl_http_io_header *headers; /* names lower-case; no content-length */
     size_t nheaders;
     struct sl_str body;
-    void *owner; /* the handler's, for release */
 };
 
-/* Called on the loop's thread for each request; fills *resp (zeroed on entry). */
-typedef void (*sl_http_io_handler_fn)(void *opaque, const struct sl_http_io_request *req,
-                                      struct sl_http_io_response *resp);
-/* Called once the I/O layer has copied *resp: frees what the handler allocated. */
-typedef void (*sl_http_io_release_fn)(void *opaque, struct sl_http_io_response *resp);
+struct sl_http_io_loop;    /* one event loop, used by the thread that made it */
+struct sl_http_io_pending; /* a request waiting for its answer */
 
-struct sl_http_io_loop; /* one event loop, used by the thread that made it */
+/*
+ * Called on the loop's thread for each request. req and what it points to
+ * are valid only during the call: a handler answering later copies them.
+ * The answer is given exactly once with sl_http_io.respond(p, ...), now or
+ * later, from any thread.
+ */
+typedef void (*sl_http_io_handler_fn)(void *opaque, const struct sl_http_io_request *req,
+                                      struct sl_http_io_pending *p);
 
 struct sl_http_io {
     uint32_t version; /* SL_HTTP_IO_V1; fields are append-only */
@@ -56,16 +60,23 @@ struct sl_http_io {
      * the caller (loop_free, on the same thread).
      */
     sl_err (*loop_new)(int listen_fd, uint64_t max_body, sl_http_io_handler_fn on_req,
-                       sl_http_io_release_fn release, void *opaque,
-                       struct sl_http_io_loop **out, struct sl_error *err);
+                       void *opaque, struct sl_http_io_loop **out, struct sl_error *err);
     /* Runs the loop until something happened or max_wait_ms passed. */
     void (*loop_run)(struct sl_http_io_loop *l, int32_t max_wait_ms);
     /* Stops accepting; open connections close after their current response. */
     void (*loop_shutdown)(struct sl_http_io_loop *l);
     /* True when the loop has no connection left. */
     bool (*loop_is_idle)(struct sl_http_io_loop *l);
-    /* Closes what is left and frees the loop. Accepts NULL. */
+    /* How many requests of this loop wait for respond. */
+    size_t (*loop_pending)(struct sl_http_io_loop *l);
+    /* Closes what is left and frees the loop; nothing may be pending. Accepts NULL. */
     void (*loop_free)(struct sl_http_io_loop *l);
+    /*
+     * Answers p (copying resp) and releases it. Thread-safe: from another
+     * thread the answer is handed to p's loop, which writes it (or drops it
+     * when the client has gone).
+     */
+    void (*respond)(struct sl_http_io_pending *p, const struct sl_http_io_response *resp);
 };
 
 /* What the slight-http module exports (by these names). */

@@ -2,8 +2,9 @@
 /*
  * http_io_h2o.c -- the slight-http module: HTTP/1.1 on h2o's evloop
  * (libh2o-evloop), one loop per calling thread, implementing http_io.h.
- * It parses requests, buffers bodies up to the limit and writes the
- * handler's response; routing and guests are the capability's business.
+ * It parses requests, buffers bodies up to the limit and writes answers,
+ * given at once or later from other threads (through h2o's inter-thread
+ * queue); routing and guests are the capability's business.
  * No TLS, no HTTP/2 (h2o's cleartext HTTP/1.1 only).
  */
 #include "sl_common.h"
@@ -19,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,15 +33,37 @@ struct sl_http_io_loop {
     h2o_accept_ctx_t accept_ctx;
     h2o_evloop_t *evloop;
     h2o_socket_t *listener; /* NULL once shut down */
+    h2o_multithread_queue_t *queue;      /* answers from other threads (our own queue:
+                                          * h2o 2.2 never frees the context's) */
+    h2o_multithread_receiver_t receiver;
+    pthread_t thread;
     sl_http_io_handler_fn on_req;
-    sl_http_io_release_fn release;
     void *opaque;
+    size_t npending;
     bool ctx_ready;
 };
 
 struct loop_handler {
     h2o_handler_t super;
     struct sl_http_io_loop *loop;
+};
+
+/* Lives in the request's pool: tells the pending answer when the request goes. */
+struct pending_ref {
+    struct sl_http_io_pending *p;
+};
+
+struct sl_http_io_pending {
+    h2o_multithread_message_t msg; /* first: the queue hands back its link */
+    struct sl_http_io_loop *loop;
+    h2o_req_t *req;          /* NULL once the client has gone */
+    struct pending_ref *ref; /* in req's pool while req lives */
+    /* The answer, copied by a respond from another thread. */
+    uint16_t status;
+    struct sl_http_io_header *headers;
+    size_t nheaders;
+    struct sl_str body;
+    char *block;
 };
 
 static const char *reason_of(int status)
@@ -66,6 +90,89 @@ static const char *reason_of(int status)
     case 504: return "Gateway Timeout";
     default: return "";
     }
+}
+
+static void on_ref_dispose(void *obj)
+{
+    struct pending_ref *ref = obj;
+    if (ref->p != NULL) {
+        ref->p->req = NULL;
+        ref->p->ref = NULL;
+    }
+}
+
+/* Writes resp for p's request (if it is still there); on the loop's thread. */
+static void send_answer(struct sl_http_io_pending *p, const struct sl_http_io_response *resp)
+{
+    h2o_req_t *req = p->req;
+    if (req == NULL)
+        return;
+    p->ref->p = NULL;
+    req->res.status = resp->status;
+    req->res.reason = reason_of(resp->status);
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        const struct sl_http_io_header *h = &resp->headers[i];
+        h2o_iovec_t name = h2o_strdup(&req->pool, h->name.ptr, h->name.len);
+        h2o_iovec_t value = h2o_strdup(&req->pool, h->value.ptr, h->value.len);
+        h2o_add_header_by_str(&req->pool, &req->res.headers, name.base, name.len, 1, NULL,
+                              value.base, value.len);
+    }
+    req->res.content_length = resp->body.len;
+    h2o_send_inline(req, resp->body.len ? resp->body.ptr : "", resp->body.len);
+}
+
+static void pending_free(struct sl_http_io_pending *p)
+{
+    p->loop->npending--;
+    sl_free(p->block);
+    sl_free(p);
+}
+
+static void on_answers(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_linklist_t *node = messages->next;
+        h2o_linklist_unlink(node);
+        struct sl_http_io_pending *p = H2O_STRUCT_FROM_MEMBER(struct sl_http_io_pending, msg.link, node);
+        struct sl_http_io_response resp = {p->status, p->headers, p->nheaders, p->body};
+        send_answer(p, &resp);
+        pending_free(p);
+    }
+}
+
+/* An answer the capability could not copy: a bare 500. */
+static const struct sl_http_io_response oom_answer = {500, NULL, 0, {"", 0}};
+
+static void io_respond(struct sl_http_io_pending *p, const struct sl_http_io_response *resp)
+{
+    if (pthread_equal(pthread_self(), p->loop->thread)) {
+        send_answer(p, resp);
+        pending_free(p);
+        return;
+    }
+    size_t size = resp->nheaders * sizeof(*p->headers) + resp->body.len + 1;
+    for (size_t i = 0; i < resp->nheaders; i++)
+        size += resp->headers[i].name.len + resp->headers[i].value.len;
+    p->block = sl_malloc(size);
+    if (p->block == NULL)
+        resp = &oom_answer;
+    char *d = p->block ? p->block + resp->nheaders * sizeof(*p->headers) : NULL;
+    p->headers = (struct sl_http_io_header *)p->block;
+    p->nheaders = resp->nheaders;
+    p->status = resp->status;
+    for (size_t i = 0; i < resp->nheaders; i++) {
+        const struct sl_http_io_header *h = &resp->headers[i];
+        memcpy(d, h->name.ptr, h->name.len);
+        p->headers[i].name = (struct sl_str){d, h->name.len};
+        d += h->name.len;
+        memcpy(d, h->value.ptr, h->value.len);
+        p->headers[i].value = (struct sl_str){d, h->value.len};
+        d += h->value.len;
+    }
+    if (resp->body.len > 0)
+        memcpy(d, resp->body.ptr, resp->body.len);
+    p->body = (struct sl_str){d ? d : "", resp->body.len};
+    h2o_multithread_send_message(&p->loop->receiver, &p->msg);
 }
 
 static int on_req(h2o_handler_t *self, h2o_req_t *req)
@@ -98,24 +205,15 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
         .nheaders = k,
         .body = {req->entity.base ? req->entity.base : "", req->entity.base ? req->entity.len : 0},
     };
-    struct sl_http_io_response resp;
-    memset(&resp, 0, sizeof(resp));
-    l->on_req(l->opaque, &r, &resp);
-
-    req->res.status = resp.status;
-    req->res.reason = reason_of(resp.status);
-    for (size_t i = 0; i < resp.nheaders; i++) {
-        const struct sl_http_io_header *h = &resp.headers[i];
-        h2o_iovec_t name = h2o_strdup(&req->pool, h->name.ptr, h->name.len);
-        h2o_iovec_t value = h2o_strdup(&req->pool, h->value.ptr, h->value.len);
-        h2o_add_header_by_str(&req->pool, &req->res.headers, name.base, name.len, 1, NULL,
-                              value.base, value.len);
-    }
-    req->res.content_length = resp.body.len;
-    h2o_iovec_t body = h2o_strdup(&req->pool, resp.body.len ? resp.body.ptr : "", resp.body.len);
-    if (l->release != NULL)
-        l->release(l->opaque, &resp);
-    h2o_send_inline(req, body.base, body.len);
+    struct sl_http_io_pending *p = sl_calloc(1, sizeof(*p));
+    if (p == NULL)
+        return -1; /* h2o answers 404 */
+    p->loop = l;
+    p->req = req;
+    p->ref = h2o_mem_alloc_shared(&req->pool, sizeof(*p->ref), on_ref_dispose);
+    p->ref->p = p;
+    l->npending++;
+    l->on_req(l->opaque, &r, p);
     return 0;
 }
 
@@ -150,9 +248,13 @@ static void io_loop_free(struct sl_http_io_loop *l)
         /* Armed by the shutdown request even without HTTP/2 connections. */
         if (h2o_timeout_is_linked(&l->ctx.http2._graceful_shutdown_timeout))
             h2o_timeout_unlink(&l->ctx.http2._graceful_shutdown_timeout);
+        h2o_multithread_unregister_receiver(l->queue, &l->receiver);
+        h2o_multithread_destroy_queue(l->queue);
         /* h2o 2.2 does not free the context's queue (88 bytes, once per loop):
          * tests/http/lsan.supp. */
         h2o_context_dispose(&l->ctx);
+        /* Sockets closed above are freed by the loop's next turn. */
+        h2o_evloop_run(l->evloop, 0);
     }
     if (l->evloop != NULL)
         h2o_evloop_destroy(l->evloop);
@@ -161,16 +263,15 @@ static void io_loop_free(struct sl_http_io_loop *l)
 }
 
 static sl_err io_loop_new(int listen_fd, uint64_t max_body, sl_http_io_handler_fn handler,
-                          sl_http_io_release_fn release, void *opaque,
-                          struct sl_http_io_loop **out, struct sl_error *err)
+                          void *opaque, struct sl_http_io_loop **out, struct sl_error *err)
 {
     *out = NULL;
     struct sl_http_io_loop *l = sl_calloc(1, sizeof(*l));
     if (l == NULL)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     l->on_req = handler;
-    l->release = release;
     l->opaque = opaque;
+    l->thread = pthread_self();
     h2o_config_init(&l->config);
     l->config.server_name = h2o_iovec_init(H2O_STRLIT(""));
     l->config.max_request_entity_size = (size_t)max_body;
@@ -183,6 +284,8 @@ static sl_err io_loop_new(int listen_fd, uint64_t max_body, sl_http_io_handler_f
     l->evloop = h2o_evloop_create();
     h2o_context_init(&l->ctx, l->evloop, &l->config);
     l->ctx_ready = true;
+    l->queue = h2o_multithread_create_queue(l->evloop);
+    h2o_multithread_register_receiver(l->queue, &l->receiver, on_answers);
     l->accept_ctx.ctx = &l->ctx;
     l->accept_ctx.hosts = l->config.hosts;
     /* Each loop watches its own descriptor of the shared socket and closes only that. */
@@ -220,6 +323,11 @@ static bool io_loop_is_idle(struct sl_http_io_loop *l)
            && h2o_linklist_is_empty(&l->ctx.http2._conns);
 }
 
+static size_t io_loop_pending(struct sl_http_io_loop *l)
+{
+    return l->npending;
+}
+
 SL_MODULE_EXPORT const char *sl_http_io_module_version(void)
 {
     return SL_VERSION;
@@ -231,5 +339,7 @@ SL_MODULE_EXPORT const struct sl_http_io sl_http_io_module = {
     .loop_run = io_loop_run,
     .loop_shutdown = io_loop_shutdown,
     .loop_is_idle = io_loop_is_idle,
+    .loop_pending = io_loop_pending,
     .loop_free = io_loop_free,
+    .respond = io_respond,
 };

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * server.c -- HTTP servers of one run: serve binds the address and starts
- * the event loops (one thread each, sharing the socket); every request runs
- * its handler export in a fresh instance from the thread's pool, under the
- * request deadline, and its answer (or 404/405/204/500/504) goes back with
- * slight's CORS headers. Guest code runs on the loop threads for now: a
- * slow handler delays the other connections of its loop.
+ * the event loops (one thread each, sharing the socket). A loop answers
+ * 404/405/204 itself and hands each routed request to the run's guest
+ * workers, which run its handler export in a fresh instance from their own
+ * pool under the request deadline; the answer goes back to the loop with
+ * slight's CORS headers. A slow handler holds a worker, never a loop.
  */
 #include "sl_common.h"
 
@@ -52,15 +52,44 @@ struct reply {
     bool oom;
 };
 
-struct worker {
-    struct sl_http_server *srv;
+/* A thread running guest code: one of the run's workers. */
+struct guest_worker {
+    struct sl_http_rt *rt;
     pthread_t tid;
     bool started;
-    struct sl_http_io_loop *loop;
     struct sl_pool *pool;
     struct sl_wasi_ctx *wasi;
     struct sl_buf path; /* the decoded path of the request in progress */
     struct reply rep;
+};
+
+/* A thread running one event loop of a server. */
+struct loop_thread {
+    struct sl_http_server *srv;
+    struct guest_worker gw; /* with inline_guests: this thread runs the guests */
+    pthread_t tid;
+    bool started;
+    struct sl_http_io_loop *loop;
+    struct sl_buf path;
+    struct reply rep;
+};
+
+/* A routed request on its way to a worker: a copy, the client may go. */
+struct job {
+    struct job *next;
+    struct sl_http_server *srv;
+    struct sl_http_io_pending *p;
+    int method;
+    struct sl_http_io_request req; /* points into the block after the job */
+};
+
+/* Start-up of a group of threads: the first failure is kept. */
+struct start_sync {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t nready;
+    sl_err rc;
+    struct sl_error err;
 };
 
 struct sl_http_server {
@@ -68,15 +97,11 @@ struct sl_http_server {
     struct sl_http_router *router;
     int fd;
     char addr[INET6_ADDRSTRLEN + 16];
-    bool stop; /* read by the workers atomically */
+    bool stop; /* read by the loops atomically */
     bool stopped;
-    struct worker *workers;
-    size_t nworkers;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t nready;
-    sl_err start_rc;
-    struct sl_error start_err;
+    struct loop_thread *loops;
+    size_t nloops;
+    struct start_sync sync;
 };
 
 struct sl_http_rt {
@@ -88,6 +113,14 @@ struct sl_http_rt {
     struct sl_http_server **servers;
     size_t nservers;
     size_t live;
+    /* Guest workers and their queue of jobs. */
+    struct guest_worker *workers;
+    size_t nworkers;
+    struct start_sync sync;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct job *head, *tail;
+    bool stopping;
 };
 
 /* ---- responses ---- */
@@ -313,11 +346,11 @@ static void call_handler(struct sl_abi_call *call, void *opaque)
 }
 
 /* Runs the handler export of route in a fresh instance; fills w->rep. */
-static void run_handler(struct worker *w, const struct sl_http_io_request *req, int method,
+static void run_handler(struct guest_worker *w, const struct sl_http_io_request *req, int method,
                         const struct sl_http_route *route, const struct sl_http_param *params,
                         size_t nparams)
 {
-    struct sl_http_rt *rt = w->srv->rt;
+    struct sl_http_rt *rt = w->rt;
     struct reply *rep = &w->rep;
     const struct sl_guest_export *exp = sl_module_export(rt->opts.mod, route->export_name);
     if (exp == NULL || strcmp(exp->sig, HANDLER_SIG) != 0) {
@@ -344,6 +377,7 @@ static void run_handler(struct worker *w, const struct sl_http_io_request *req, 
     sl_rt_set_deadline(0, NULL);
     sl_abi_state_release(&abi);
     inst->capabilities = NULL;
+    uint32_t exit_code = inst->exit_code;
     sl_pool_release(w->pool, inst);
     if (res.outcome == SL_RT_TRAPPED && res.trap == SL_TRAP_DEADLINE) {
         sl_log_error("%s: '%s' ran past the request timeout (%llu ms)", route->pattern,
@@ -353,8 +387,7 @@ static void run_handler(struct worker *w, const struct sl_http_io_request *req, 
         sl_log_error("%s: trap in '%s': %s", route->pattern, route->export_name, res.message);
         reply_simple(rep, 500, "Internal Server Error");
     } else if (res.outcome == SL_RT_EXITED) {
-        sl_log_error("%s: '%s' exited (code %u)", route->pattern, route->export_name,
-                     inst->exit_code);
+        sl_log_error("%s: '%s' exited (code %u)", route->pattern, route->export_name, exit_code);
         reply_simple(rep, 500, "Internal Server Error");
     } else if (hc.problem[0] != '\0') {
         sl_log_error("%s: '%s': %s", route->pattern, route->export_name, hc.problem);
@@ -362,25 +395,91 @@ static void run_handler(struct worker *w, const struct sl_http_io_request *req, 
     }
 }
 
-static void on_request(void *opaque, const struct sl_http_io_request *req,
-                       struct sl_http_io_response *resp)
+static void answer(const struct sl_http_rt *rt, struct sl_http_io_pending *p, struct reply *rep)
 {
-    struct worker *w = opaque;
-    struct reply *rep = &w->rep;
+    struct sl_http_io_response resp;
+    memset(&resp, 0, sizeof(resp));
+    reply_finish(rep, &resp);
+    rt->io->respond(p, &resp);
+    reply_reset(rep);
+}
+
+/* A copy of req with everything it points to, in one allocation. */
+static struct job *job_new(struct sl_http_server *srv, struct sl_http_io_pending *p, int method,
+                           const struct sl_http_io_request *req)
+{
+    size_t size = sizeof(struct job) + req->nheaders * sizeof(struct sl_http_io_header)
+                  + req->target.len + req->body.len;
+    for (size_t i = 0; i < req->nheaders; i++)
+        size += req->headers[i].name.len + req->headers[i].value.len;
+    struct job *j = sl_malloc(size);
+    if (j == NULL)
+        return NULL;
+    struct sl_http_io_header *h = (struct sl_http_io_header *)(j + 1);
+    char *d = (char *)(h + req->nheaders);
+    j->next = NULL;
+    j->srv = srv;
+    j->p = p;
+    j->method = method;
+    for (size_t i = 0; i < req->nheaders; i++) {
+        memcpy(d, req->headers[i].name.ptr, req->headers[i].name.len);
+        h[i].name = (struct sl_str){d, req->headers[i].name.len};
+        d += req->headers[i].name.len;
+        memcpy(d, req->headers[i].value.ptr, req->headers[i].value.len);
+        h[i].value = (struct sl_str){d, req->headers[i].value.len};
+        d += req->headers[i].value.len;
+    }
+    memcpy(d, req->target.ptr, req->target.len);
+    j->req.target = (struct sl_str){d, req->target.len};
+    d += req->target.len;
+    if (req->body.len > 0)
+        memcpy(d, req->body.ptr, req->body.len);
+    j->req.body = (struct sl_str){d, req->body.len};
+    j->req.method = req->method; /* not used past the loop */
+    j->req.headers = h;
+    j->req.nheaders = req->nheaders;
+    return j;
+}
+
+/* On a loop's thread: the server's own answers here, guest calls to the workers. */
+static void on_request(void *opaque, const struct sl_http_io_request *req,
+                       struct sl_http_io_pending *p)
+{
+    struct loop_thread *lt = opaque;
+    struct sl_http_server *srv = lt->srv;
+    struct sl_http_rt *rt = srv->rt;
+    struct reply *rep = &lt->rep;
     int method = sl_http_method_parse(req->method.ptr, req->method.len);
     if (method == SL_HTTP_OPTIONS) {
         reply_simple(rep, 204, "");
-    } else if (sl_http_path_decode(req->target, &w->path) != SL_OK) {
+    } else if (sl_http_path_decode(req->target, &lt->path) != SL_OK) {
         reply_simple(rep, 500, "Internal Server Error");
     } else {
         struct sl_http_param params[SL_HTTP_MAX_PARAMS];
         size_t nparams;
         unsigned allow;
         const struct sl_http_route *route = sl_http_router_match(
-            w->srv->router, method, (struct sl_str){w->path.data, w->path.len}, params, &nparams,
+            srv->router, method, (struct sl_str){lt->path.data, lt->path.len}, params, &nparams,
             &allow);
+        if (route != NULL && rt->opts.inline_guests) {
+            run_handler(&lt->gw, req, method, route, params, nparams);
+            answer(rt, p, &lt->gw.rep);
+            return;
+        }
         if (route != NULL) {
-            run_handler(w, req, method, route, params, nparams);
+            struct job *j = job_new(srv, p, method, req);
+            if (j != NULL) {
+                pthread_mutex_lock(&rt->mu);
+                if (rt->tail != NULL)
+                    rt->tail->next = j;
+                else
+                    rt->head = j;
+                rt->tail = j;
+                pthread_cond_signal(&rt->cv);
+                pthread_mutex_unlock(&rt->mu);
+                return;
+            }
+            reply_simple(rep, 500, "Internal Server Error");
         } else if (allow != 0) {
             char list[64] = "";
             size_t n = 0;
@@ -394,71 +493,200 @@ static void on_request(void *opaque, const struct sl_http_io_request *req,
             reply_simple(rep, 404, "Not Found");
         }
     }
-    reply_finish(rep, resp);
+    answer(rt, p, rep);
 }
 
-static void on_release(void *opaque, struct sl_http_io_response *resp)
+/* On a worker: the job's route again (the router does not change), then its handler. */
+static void run_job(struct guest_worker *w, struct job *j)
 {
-    struct worker *w = opaque;
-    reply_reset(&w->rep);
+    struct sl_http_param params[SL_HTTP_MAX_PARAMS];
+    size_t nparams;
+    unsigned allow;
+    const struct sl_http_route *route = NULL;
+    if (sl_http_path_decode(j->req.target, &w->path) == SL_OK)
+        route = sl_http_router_match(j->srv->router, j->method,
+                                     (struct sl_str){w->path.data, w->path.len}, params,
+                                     &nparams, &allow);
+    if (route != NULL)
+        run_handler(w, &j->req, j->method, route, params, nparams);
+    else
+        reply_simple(&w->rep, 500, "Internal Server Error");
+    answer(w->rt, j->p, &w->rep);
 }
 
-/* ---- event loop threads ---- */
+/* ---- threads ---- */
 
-static void worker_ready(struct sl_http_server *srv, sl_err rc, const struct sl_error *err)
+static void sync_init(struct start_sync *s)
 {
-    pthread_mutex_lock(&srv->mu);
-    if (rc != SL_OK && srv->start_rc == SL_OK) {
-        srv->start_rc = rc;
-        srv->start_err = *err;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_cond_init(&s->cv, NULL);
+    s->nready = 0;
+    s->rc = SL_OK;
+}
+
+static void sync_destroy(struct start_sync *s)
+{
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
+}
+
+static void sync_ready(struct start_sync *s, sl_err rc, const struct sl_error *err)
+{
+    pthread_mutex_lock(&s->mu);
+    if (rc != SL_OK && s->rc == SL_OK) {
+        s->rc = rc;
+        s->err = *err;
     }
-    srv->nready++;
-    pthread_cond_broadcast(&srv->cv);
-    pthread_mutex_unlock(&srv->mu);
+    s->nready++;
+    pthread_cond_broadcast(&s->cv);
+    pthread_mutex_unlock(&s->mu);
 }
 
-static void *worker_main(void *arg)
+/* Waits for started threads to be ready; the first failure, if any. */
+static sl_err sync_wait(struct start_sync *s, size_t started, struct sl_error *err)
 {
-    struct worker *w = arg;
-    struct sl_http_server *srv = w->srv;
-    struct sl_http_rt *rt = srv->rt;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_rt_thread_init(&err);
+    pthread_mutex_lock(&s->mu);
+    while (s->nready < started && s->rc == SL_OK)
+        pthread_cond_wait(&s->cv, &s->mu);
+    sl_err rc = s->rc;
+    if (rc != SL_OK)
+        *err = s->err;
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+/* Makes the calling thread able to run guest code for w. */
+static sl_err guest_init(struct guest_worker *w, struct sl_error *err)
+{
+    struct sl_http_rt *rt = w->rt;
+    sl_err rc = sl_rt_thread_init(err);
     if (rc == SL_OK)
-        rc = sl_wasi_ctx_new(rt->opts.wasi, &w->wasi, &err);
+        rc = sl_wasi_ctx_new(rt->opts.wasi, &w->wasi, err);
+    /* Dirty pages when the code marks them (SLIGHT_WRITE_BARRIER=1), else madvise. */
     if (rc == SL_OK)
-        /* Dirty pages when the code marks them (SLIGHT_WRITE_BARRIER=1), else madvise. */
         rc = sl_pool_new(rt->snap, rt->opts.mod->code.write_barrier ? SL_RESET_DIRTY_PAGES
                                                                     : SL_RESET_MADVISE,
-                         8, &w->pool, &err);
-    if (rc == SL_OK)
-        rc = rt->io->loop_new(srv->fd, rt->opts.max_body, on_request, on_release, w, &w->loop,
-                              &err);
-    worker_ready(srv, rc, &err);
-    if (rc == SL_OK) {
-        while (!__atomic_load_n(&srv->stop, __ATOMIC_ACQUIRE))
-            rt->io->loop_run(w->loop, 100);
-        rt->io->loop_shutdown(w->loop);
-        uint64_t end = sl_rt_now_ns() + DRAIN_NS;
-        while (!rt->io->loop_is_idle(w->loop) && sl_rt_now_ns() < end)
-            rt->io->loop_run(w->loop, 20);
-    }
-    if (w->loop != NULL)
-        rt->io->loop_free(w->loop);
+                         8, &w->pool, err);
+    return rc;
+}
+
+static void guest_release(struct guest_worker *w)
+{
     sl_pool_free(w->pool);
     sl_wasi_ctx_free(w->wasi);
     sl_buf_release(&w->path);
     reply_release(&w->rep);
+}
+
+static void *worker_main(void *arg)
+{
+    struct guest_worker *w = arg;
+    struct sl_http_rt *rt = w->rt;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = guest_init(w, &err);
+    sync_ready(&rt->sync, rc, &err);
+    while (rc == SL_OK) {
+        pthread_mutex_lock(&rt->mu);
+        while (rt->head == NULL && !rt->stopping)
+            pthread_cond_wait(&rt->cv, &rt->mu);
+        struct job *j = rt->head;
+        if (j != NULL) {
+            rt->head = j->next;
+            if (rt->head == NULL)
+                rt->tail = NULL;
+        }
+        pthread_mutex_unlock(&rt->mu);
+        if (j == NULL)
+            break; /* stopping, and nothing is left */
+        run_job(w, j);
+        sl_free(j);
+    }
+    guest_release(w);
+    return NULL;
+}
+
+static sl_err start_workers(struct sl_http_rt *rt, struct sl_error *err)
+{
+    if (rt->workers != NULL || rt->opts.inline_guests)
+        return SL_OK;
+    unsigned n = rt->opts.workers;
+    if (n == 0) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        n = cpus < 2 ? 8 : 4 * (unsigned)cpus;
+    }
+    rt->workers = sl_calloc(n, sizeof(*rt->workers));
+    if (rt->workers == NULL)
+        return sl_error_set(err, SL_ENOMEM, "out of memory");
+    rt->nworkers = n;
+    size_t started = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct guest_worker *w = &rt->workers[i];
+        w->rt = rt;
+        if (pthread_create(&w->tid, NULL, worker_main, w) != 0) {
+            sync_ready(&rt->sync, SL_EIO, &(struct sl_error){SL_EIO, "cannot start a thread"});
+            break;
+        }
+        w->started = true;
+        started++;
+    }
+    return sync_wait(&rt->sync, started, err);
+}
+
+static void stop_workers(struct sl_http_rt *rt)
+{
+    pthread_mutex_lock(&rt->mu);
+    rt->stopping = true;
+    pthread_cond_broadcast(&rt->cv);
+    pthread_mutex_unlock(&rt->mu);
+    for (size_t i = 0; i < rt->nworkers; i++)
+        if (rt->workers[i].started)
+            pthread_join(rt->workers[i].tid, NULL);
+    sl_free(rt->workers);
+    rt->workers = NULL;
+    rt->nworkers = 0;
+}
+
+static void *loop_main(void *arg)
+{
+    struct loop_thread *lt = arg;
+    struct sl_http_server *srv = lt->srv;
+    struct sl_http_rt *rt = srv->rt;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = SL_OK;
+    if (rt->opts.inline_guests) {
+        lt->gw.rt = rt;
+        rc = guest_init(&lt->gw, &err);
+    }
+    if (rc == SL_OK)
+        rc = rt->io->loop_new(srv->fd, rt->opts.max_body, on_request, lt, &lt->loop, &err);
+    sync_ready(&srv->sync, rc, &err);
+    if (rc == SL_OK) {
+        while (!__atomic_load_n(&srv->stop, __ATOMIC_ACQUIRE))
+            rt->io->loop_run(lt->loop, 100);
+        rt->io->loop_shutdown(lt->loop);
+        /* Every request handed to a worker is answered (the request timeout
+         * bounds it); idle connections get DRAIN_NS to finish. */
+        uint64_t end = sl_rt_now_ns() + DRAIN_NS;
+        while (rt->io->loop_pending(lt->loop) > 0
+               || (!rt->io->loop_is_idle(lt->loop) && sl_rt_now_ns() < end))
+            rt->io->loop_run(lt->loop, 20);
+    }
+    if (lt->loop != NULL)
+        rt->io->loop_free(lt->loop);
+    if (rt->opts.inline_guests)
+        guest_release(&lt->gw);
+    sl_buf_release(&lt->path);
+    reply_release(&lt->rep);
     return NULL;
 }
 
 static void server_join(struct sl_http_server *srv)
 {
     __atomic_store_n(&srv->stop, true, __ATOMIC_RELEASE);
-    for (size_t i = 0; i < srv->nworkers; i++)
-        if (srv->workers[i].started) {
-            pthread_join(srv->workers[i].tid, NULL);
-            srv->workers[i].started = false;
+    for (size_t i = 0; i < srv->nloops; i++)
+        if (srv->loops[i].started) {
+            pthread_join(srv->loops[i].tid, NULL);
+            srv->loops[i].started = false;
         }
     if (srv->fd >= 0)
         close(srv->fd);
@@ -471,9 +699,8 @@ static void server_free(struct sl_http_server *srv)
         return;
     server_join(srv);
     sl_http_router_free(srv->router);
-    sl_free(srv->workers);
-    pthread_mutex_destroy(&srv->mu);
-    pthread_cond_destroy(&srv->cv);
+    sl_free(srv->loops);
+    sync_destroy(&srv->sync);
     sl_free(srv);
 }
 
@@ -570,9 +797,10 @@ sl_err sl_http_serve(struct sl_http_rt *rt, const struct sl_instance *inst, stru
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     srv->rt = rt;
     srv->fd = -1;
-    pthread_mutex_init(&srv->mu, NULL);
-    pthread_cond_init(&srv->cv, NULL);
-    sl_err rc = sl_http_router_clone(router, &srv->router, err);
+    sync_init(&srv->sync);
+    sl_err rc = start_workers(rt, err);
+    if (rc == SL_OK)
+        rc = sl_http_router_clone(router, &srv->router, err);
     if (rc == SL_OK)
         rc = listen_on(address, &srv->fd, srv->addr, sizeof(srv->addr), err);
     if (rc != SL_OK) {
@@ -584,31 +812,24 @@ sl_err sl_http_serve(struct sl_http_rt *rt, const struct sl_instance *inst, stru
         long cpus = sysconf(_SC_NPROCESSORS_ONLN);
         n = cpus < 2 ? 2 : (unsigned)cpus;
     }
-    srv->workers = sl_calloc(n, sizeof(*srv->workers));
-    if (srv->workers == NULL) {
+    srv->loops = sl_calloc(n, sizeof(*srv->loops));
+    if (srv->loops == NULL) {
         server_free(srv);
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     }
-    srv->nworkers = n;
+    srv->nloops = n;
     size_t started = 0;
     for (size_t i = 0; i < n; i++) {
-        struct worker *w = &srv->workers[i];
-        w->srv = srv;
-        int e = pthread_create(&w->tid, NULL, worker_main, w);
-        if (e != 0) {
-            worker_ready(srv, SL_EIO, &(struct sl_error){SL_EIO, "cannot start a thread"});
+        struct loop_thread *lt = &srv->loops[i];
+        lt->srv = srv;
+        if (pthread_create(&lt->tid, NULL, loop_main, lt) != 0) {
+            sync_ready(&srv->sync, SL_EIO, &(struct sl_error){SL_EIO, "cannot start a thread"});
             break;
         }
-        w->started = true;
+        lt->started = true;
         started++;
     }
-    pthread_mutex_lock(&srv->mu);
-    while (srv->nready < started && srv->start_rc == SL_OK)
-        pthread_cond_wait(&srv->cv, &srv->mu);
-    rc = srv->start_rc;
-    if (rc != SL_OK)
-        *err = srv->start_err;
-    pthread_mutex_unlock(&srv->mu);
+    rc = sync_wait(&srv->sync, started, err);
     if (rc != SL_OK) {
         server_free(srv);
         return rc;
@@ -638,6 +859,9 @@ sl_err sl_http_rt_new(const struct sl_http_opts *opts, struct sl_http_rt **out,
     if (rt->opts.max_body == 0)
         rt->opts.max_body = SL_HTTP_DEFAULT_MAX_BODY;
     rt->io = io;
+    sync_init(&rt->sync);
+    pthread_mutex_init(&rt->mu, NULL);
+    pthread_cond_init(&rt->cv, NULL);
     sl_err rc = sl_wasi_ctx_new(opts->wasi, &rt->snap_wasi, err);
     if (rc == SL_OK)
         rc = sl_snapshot_new(opts->mod, rt->snap_wasi, opts->memory_limit_pages, &rt->snap, err);
@@ -702,9 +926,14 @@ void sl_http_rt_free(struct sl_http_rt *rt)
 {
     if (rt == NULL)
         return;
+    /* Servers first: their loops wait for the workers' answers. */
     for (size_t i = 0; i < rt->nservers; i++)
         server_free(rt->servers[i]);
     sl_free(rt->servers);
+    stop_workers(rt);
+    sync_destroy(&rt->sync);
+    pthread_mutex_destroy(&rt->mu);
+    pthread_cond_destroy(&rt->cv);
     sl_snapshot_free(rt->snap);
     sl_wasi_ctx_free(rt->snap_wasi);
     sl_free(rt);
