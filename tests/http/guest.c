@@ -3,13 +3,15 @@
  * guest.c -- the HTTP test app (run_http.sh): routes with parameters and
  * wildcards, every method, headers and bodies echoed, a trap, an endless
  * loop, a global that must not survive a request, keyvalue in a request,
- * error values, serve from a request, several servers and a stopped one.
+ * messaging in a request, error values, serve from a request, several
+ * servers and a stopped one.
  * Built with clang for wasm32-wasi from witgen's guest bindings.
  */
 #include "http_handler.h"
 #include "http_server.h"
 #include "http_server_export.h"
 #include "keyvalue.h"
+#include "messaging.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +161,39 @@ void handle_kv(http_handler_request_t *req, http_handler_expected_response_http_
     reply_text(ret, set.is_err ? "set failed" : out);
 }
 
+/* Subscribes, publishes the request body and receives it back, all in one request. */
+HTTP_HANDLER_EXPORT(handle_msg, "handle-msg")
+void handle_msg(http_handler_request_t *req, http_handler_expected_response_http_error_t *ret)
+{
+    messaging_string_t name, topic;
+    messaging_expected_sub_messaging_error_t sub;
+    messaging_expected_pub_messaging_error_t pub;
+    messaging_expected_subscription_token_messaging_error_t tok;
+    messaging_expected_unit_messaging_error_t sent;
+    messaging_expected_list_u8_messaging_error_t got;
+    messaging_string_set(&name, "bus");
+    messaging_string_set(&topic, "news");
+    messaging_sub_open(&name, &sub);
+    messaging_pub_open(&name, &pub);
+    if (sub.is_err || pub.is_err) {
+        reply(ret, 500, "open failed", 11, NULL);
+        return;
+    }
+    messaging_sub_subscribe(sub.val.ok, &topic, &tok);
+    if (tok.is_err) {
+        reply(ret, 500, "subscribe failed", 16, NULL);
+        return;
+    }
+    messaging_list_u8_t msg = {req->body.val.ptr, req->body.val.len};
+    messaging_pub_publish(pub.val.ok, &msg, &topic, &sent);
+    messaging_sub_receive(sub.val.ok, &tok.val.ok, &got);
+    if (sent.is_err || got.is_err) {
+        reply(ret, 500, "publish or receive failed", 25, NULL);
+        return;
+    }
+    reply(ret, 200, got.val.ok.ptr, got.val.ok.len, NULL);
+}
+
 HTTP_HANDLER_EXPORT(handle_teapot, "handle-teapot")
 void handle_teapot(http_handler_request_t *req, http_handler_expected_response_http_error_t *ret)
 {
@@ -264,6 +299,7 @@ void http_server_export_on_server_init(http_server_export_expected_unit_string_t
     r = route(r, http_server_router_get, "/loop", "handle_loop");
     r = route(r, http_server_router_get, "/state", "handle_state");
     r = route(r, http_server_router_get, "/kv", "handle_kv");
+    r = route(r, http_server_router_post, "/msg", "handle_msg");
     r = route(r, http_server_router_get, "/teapot", "handle_teapot");
     r = route(r, http_server_router_get, "/boom", "handle_boom");
     r = route(r, http_server_router_get, "/serve", "handle_serve");

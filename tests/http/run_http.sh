@@ -4,7 +4,7 @@
 # test guest (guest.c) and checks, with curl, routing, methods, headers and
 # bodies both ways, 404/405/204, error values, a trap and a runaway handler
 # (the server lives on, other requests are not held up), fresh state per
-# request, keyvalue in a request,
+# request, keyvalue and messaging in a request,
 # several servers, on-server-init's Err and the SIGTERM drain. TAP output.
 # Run once with guest worker threads and once with SLIGHT_HTTP_WORKERS=0.
 SLIGHT=$1
@@ -58,6 +58,10 @@ name = "api"
 [[capability]]
 resource = "keyvalue.memory"
 name = "store"
+
+[[capability]]
+resource = "messaging.memory"
+name = "bus"
 
 [limits]
 timeout = "1s"
@@ -160,6 +164,7 @@ check "state: first request" "$(body "$URL/state")" "1"
 check "state written in one request invisible in the next" "$(body "$URL/state")" "1"
 check "keyvalue inside a request" "$(body "$URL/kv")" "1"
 check "keyvalue persists across requests" "$(body "$URL/kv")" "2"
+check "messaging inside a request" "$(body -X POST --data-binary "news!" "$URL/msg")" "news!"
 contains "serve from a request instance: error value" "$(body "$URL/serve")" "serve failed: "
 check "second server with new-with-base" "$(body "http://127.0.0.1:$P2/api/ping")" "hello"
 check "new-with-base: the route alone does not match" "$(status "http://127.0.0.1:$P2/ping")" "404"
