@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# bench/http/run.sh [BUILD_DIR] [SECONDS] -- wrk against `slight run` serving
+# the HTTP test guest (tests/http/guest.c): GET /hello through a fresh guest
+# instance per request, and GET /nothing, a 404 the server answers without a
+# guest (the native baseline, same server, same run), with the guests on
+# worker threads (default) and on the event loops (SLIGHT_HTTP_WORKERS=0).
+# Prints requests/s, p99 and the ratio guest/native. Needs wrk (Debian).
+B=${1:-build}
+SECS=${2:-10}
+SLIGHT=$B/slight
+WASM=$B/tests/http/http_guest.wasm
+command -v wrk >/dev/null || { echo "bench/http: needs wrk (apt-get install wrk)" >&2; exit 1; }
+[ -x "$SLIGHT" ] && [ -f "$WASM" ] || { echo "bench/http: build $B first (ninja -C $B)" >&2; exit 1; }
+TMP=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$TMP/slightfile.toml" <<TOML
+specversion = "0.2"
+[[capability]]
+resource = "http"
+name = "bench"
+[[capability]]
+resource = "keyvalue.memory"
+name = "store"
+[[capability]]
+resource = "messaging.memory"
+name = "bus"
+TOML
+
+# rate URL -> "REQ_PER_S P99"
+rate() {
+    wrk -t1 -c16 -d"${SECS}s" --latency "$1" 2>/dev/null |
+        awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}'
+}
+
+for mode in workers inline; do
+    workers=
+    [ $mode = inline ] && workers=0
+    SLIGHT_HTTP_WORKERS=$workers "$SLIGHT" -c "$TMP/slightfile.toml" run "$WASM" \
+        --tier=optimized --env PORT="$PORT" >/dev/null 2>"$TMP/err" &
+    pid=$!
+    for _ in $(seq 1 600); do
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && break
+        sleep 0.2
+    done
+    read -r guest gp99 <<<"$(rate "http://127.0.0.1:$PORT/hello")"
+    read -r native np99 <<<"$(rate "http://127.0.0.1:$PORT/nothing")"
+    rss=$(ps -o rss= -p $pid)
+    kill -TERM $pid
+    wait $pid
+    pid=
+    printf '%-8s guest /hello %10s req/s (p99 %s)   native 404 %10s req/s (p99 %s)   ratio %s   RSS %s KiB\n' \
+        $mode "$guest" "$gp99" "$native" "$np99" \
+        "$(awk -v g="$guest" -v n="$native" 'BEGIN {printf "%.2f", g / n}')" "$rss"
+done
