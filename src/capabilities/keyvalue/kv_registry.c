@@ -20,6 +20,9 @@
 #ifndef SL_HAVE_KV_REDIS
 #define SL_HAVE_KV_REDIS 0
 #endif
+#ifndef SL_HAVE_KV_CLOUD
+#define SL_HAVE_KV_CLOUD 0
+#endif
 
 #if SL_HAVE_KV_REDIS
 /*
@@ -62,6 +65,55 @@ static const struct sl_kv_backend *redis_resolve(const char **needs)
 }
 #endif /* SL_HAVE_KV_REDIS */
 
+#if SL_HAVE_KV_CLOUD
+/*
+ * keyvalue.azblob and keyvalue.awsdynamodb live in the slight-cloud module
+ * (libcurl, cJSON), loaded the first time a slightfile names one of them.
+ */
+static pthread_once_t cloud_once = PTHREAD_ONCE_INIT;
+static const struct sl_kv_backend *azblob_backend, *dynamo_backend;
+static char cloud_missing[sizeof(((struct sl_error *)0)->msg) + 32];
+
+static const struct sl_kv_backend *cloud_sym(void *h, const char *sym)
+{
+    const struct sl_kv_backend *b = sl_modload_sym(h, sym);
+    return b != NULL && b->version == SL_KV_BACKEND_V1 ? b : NULL;
+}
+
+static void cloud_load(void)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    void *h = NULL;
+    if (sl_modload_open("cloud", "sl_cloud_module_version", &h, &err) != SL_OK) {
+        const char *verb = strstr(err.msg, " is not ");
+        if (verb != NULL)
+            snprintf(cloud_missing, sizeof(cloud_missing), "%.*s, which%s", (int)(verb - err.msg),
+                     err.msg, verb);
+        else
+            snprintf(cloud_missing, sizeof(cloud_missing), "%s", err.msg);
+        return;
+    }
+    azblob_backend = cloud_sym(h, "sl_kv_backend_azblob");
+    dynamo_backend = cloud_sym(h, "sl_kv_backend_awsdynamodb");
+    snprintf(cloud_missing, sizeof(cloud_missing),
+             "a slight-cloud module with keyvalue backend version %d", SL_KV_BACKEND_V1);
+}
+
+static const struct sl_kv_backend *azblob_resolve(const char **needs)
+{
+    pthread_once(&cloud_once, cloud_load);
+    *needs = azblob_backend ? NULL : cloud_missing;
+    return azblob_backend;
+}
+
+static const struct sl_kv_backend *dynamo_resolve(const char **needs)
+{
+    pthread_once(&cloud_once, cloud_load);
+    *needs = dynamo_backend ? NULL : cloud_missing;
+    return dynamo_backend;
+}
+#endif /* SL_HAVE_KV_CLOUD */
+
 static const struct {
     const char *name;
     const struct sl_kv_backend *backend; /* NULL: not built in */
@@ -81,8 +133,13 @@ static const struct {
 #else
     {"redis", NULL, "hiredis", NULL},
 #endif
-    {"azblob", NULL, "libcurl; coming in a later release", NULL},
-    {"awsdynamodb", NULL, "libcurl; coming in a later release", NULL},
+#if SL_HAVE_KV_CLOUD
+    {"azblob", NULL, NULL, azblob_resolve},
+    {"awsdynamodb", NULL, NULL, dynamo_resolve},
+#else
+    {"azblob", NULL, "libcurl", NULL},
+    {"awsdynamodb", NULL, "libcurl", NULL},
+#endif
 };
 
 /* The backend of row i, or NULL with *needs set (a module backend loads here). */
