@@ -2,16 +2,25 @@
 # SPDX-License-Identifier: Apache-2.0
 # services.sh -- the real servers the test suites talk to, run as plain
 # processes on 127.0.0.1 with free ports and a temporary directory (no
-# Docker, no systemd: ../shared/design/SERVICES.md). Today: Redis.
+# Docker, no systemd: ../shared/design/SERVICES.md). Redis; Azurite (Azure
+# Blob) and dynalite (DynamoDB) from npm, installed once into
+# $SLIGHT_NPM_DIR (default build-services/) and started in the background so
+# that they come up while the build runs (services_wait waits for them).
 #   tools/services.sh start   start them, wait until each answers, write
 #                             $SLIGHT_SERVICES_DIR/env (the exports below)
 #   tools/services.sh env     print the exports: eval "$(tools/services.sh env)"
 #   tools/services.sh stop    stop them and remove the directory
 # Sourced (. tools/services.sh), it only defines services_start,
-# services_stop and services_env, so that the calling shell is the servers'
-# parent and reaps them (tools/setup.sh does this).
+# services_wait, services_stop and services_env, so that the calling shell
+# is the servers' parent and reaps them (tools/setup.sh does this).
 # Exports: SLIGHT_TEST_REDIS=redis://127.0.0.1:PORT
+#          SLIGHT_TEST_AZURITE_CONNSTR=<an Azure connection string for Azurite>
+#          SLIGHT_TEST_DYNAMODB_ENDPOINT=http://127.0.0.1:PORT
+#          SLIGHT_TEST_NPM_BIN=<the node_modules/.bin holding azurite-blob and dynalite>
 SLIGHT_SERVICES_DIR=${SLIGHT_SERVICES_DIR:-${TMPDIR:-/tmp}/slight-services-$(id -u)}
+SLIGHT_NPM_DIR=${SLIGHT_NPM_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build-services}
+# Pinned as SERVICES.md says (azurite 3.37 needs node 22).
+_SVC_NPM_PKGS="azurite@3.35.0 dynalite@4.0.0"
 
 _svc_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
@@ -50,9 +59,89 @@ _svc_start_redis() {
   return 1
 }
 
+# npm packages into $SLIGHT_NPM_DIR, once (their install scripts are not needed).
+_svc_npm_install() {
+  local bin=$SLIGHT_NPM_DIR/node_modules/.bin
+  [ -x "$bin/azurite-blob" ] && [ -x "$bin/dynalite" ] &&
+    [ "$(cat "$SLIGHT_NPM_DIR/.pkgs" 2>/dev/null)" = "$_SVC_NPM_PKGS" ] && return 0
+  command -v npm >/dev/null || { echo "services: npm is not installed" >&2; return 1; }
+  mkdir -p "$SLIGHT_NPM_DIR" || return 1
+  [ -f "$SLIGHT_NPM_DIR/package.json" ] || echo '{"private": true}' > "$SLIGHT_NPM_DIR/package.json"
+  echo "services: npm install $_SVC_NPM_PKGS into $SLIGHT_NPM_DIR" >&2
+  # shellcheck disable=SC2086
+  (cd "$SLIGHT_NPM_DIR" && npm install --no-save --ignore-scripts --no-audit --no-fund \
+    --loglevel=error $_SVC_NPM_PKGS >"$SLIGHT_NPM_DIR/npm.log" 2>&1) || {
+    echo "services: npm install failed; its log:" >&2
+    tail -n 20 "$SLIGHT_NPM_DIR/npm.log" >&2
+    return 1
+  }
+  echo "$_SVC_NPM_PKGS" > "$SLIGHT_NPM_DIR/.pkgs"
+}
+
+# NAME PORT CMD...: starts CMD in $SLIGHT_SERVICES_DIR/NAME, waits until PORT answers HTTP.
+_svc_start_http() {
+  local name=$1 port=$2 d=$SLIGHT_SERVICES_DIR/$1 pid i
+  shift 2
+  mkdir -p "$d" || return 1
+  (cd "$d" && exec "$@" </dev/null >"$d/log" 2>&1) &
+  pid=$!
+  echo "$pid" > "$d/pid"
+  for i in $(seq 1 300); do
+    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+      echo "services: $name $pid on 127.0.0.1:$port" >&2
+      return 0
+    fi
+    _svc_alive "$pid" || break
+    sleep 0.1
+  done
+  echo "services: $name did not start; its log:" >&2
+  tail -n 20 "$d/log" >&2
+  return 1
+}
+
+# The npm emulators, run in the background by services_start: installs them,
+# starts both at once, and records the outcome in $SLIGHT_SERVICES_DIR/emulators.rc.
+_svc_emulators() {
+  local az_port=$1 dy_port=$2 bin=$SLIGHT_NPM_DIR/node_modules/.bin rc=0 a d
+  if _svc_npm_install; then
+    _svc_start_http azurite "$az_port" "$bin/azurite-blob" --silent --blobHost 127.0.0.1 \
+      --blobPort "$az_port" --location "$SLIGHT_SERVICES_DIR/azurite" --skipApiVersionCheck \
+      --disableTelemetry & a=$!
+    _svc_start_http dynalite "$dy_port" "$bin/dynalite" --host 127.0.0.1 --port "$dy_port" \
+      --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 & d=$!
+    wait "$a" || rc=1
+    wait "$d" || rc=1
+  else
+    rc=1
+  fi
+  echo "$rc" > "$SLIGHT_SERVICES_DIR/emulators.rc"
+  return $rc
+}
+
+# Waits (up to 3 minutes: a first npm install takes about 30 s) for the
+# emulators started by services_start; fails when one did not start.
+services_wait() {
+  local i
+  for i in $(seq 1 1800); do
+    if [ -f "$SLIGHT_SERVICES_DIR/emulators.rc" ]; then
+      [ -n "${_SVC_EMU_JOB:-}" ] && wait "$_SVC_EMU_JOB" 2>/dev/null
+      [ "$(cat "$SLIGHT_SERVICES_DIR/emulators.rc")" = 0 ]
+      return
+    fi
+    [ -f "$SLIGHT_SERVICES_DIR/env" ] || { echo "services: not started" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "services: the npm emulators did not start within 3 minutes" >&2
+  return 1
+}
+
 services_stop() {
   local f pid i
   [ -d "$SLIGHT_SERVICES_DIR" ] || return 0
+  if [ -n "${_SVC_EMU_JOB:-}" ] && _svc_alive "$_SVC_EMU_JOB"; then
+    kill "$_SVC_EMU_JOB" 2>/dev/null
+    wait "$_SVC_EMU_JOB" 2>/dev/null
+  fi
   for f in "$SLIGHT_SERVICES_DIR"/*/pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
@@ -72,6 +161,15 @@ services_start() {
   mkdir -p "$SLIGHT_SERVICES_DIR" || return 1
   : > "$SLIGHT_SERVICES_DIR/env"
   _svc_start_redis || return 1
+  local az_port dy_port
+  az_port=$(_svc_free_port) && dy_port=$(_svc_free_port) || return 1
+  {
+    echo "export SLIGHT_TEST_AZURITE_CONNSTR='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$az_port/devstoreaccount1'"
+    echo "export SLIGHT_TEST_DYNAMODB_ENDPOINT=http://127.0.0.1:$dy_port"
+    echo "export SLIGHT_TEST_NPM_BIN=$SLIGHT_NPM_DIR/node_modules/.bin"
+  } >> "$SLIGHT_SERVICES_DIR/env"
+  _svc_emulators "$az_port" "$dy_port" &
+  _SVC_EMU_JOB=$!
 }
 
 services_env() {
@@ -81,7 +179,7 @@ services_env() {
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   case "${1:-}" in
-  start) services_start && services_env ;;
+  start) services_start && services_wait && services_env ;;
   stop) services_stop ;;
   env) services_env ;;
   *) echo "usage: tools/services.sh start|stop|env" >&2; exit 2 ;;

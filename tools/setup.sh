@@ -16,7 +16,10 @@ JOBS=${JOBS:-$(nproc)}
 PKGS_BUILD="meson ninja-build pkg-config gcc g++ python3 libsodium-dev libtcc-dev tcc wabt
   libtomlplusplus-dev libcjson-dev libsqlite3-dev libh2o-evloop-dev"
 PKGS_GUEST="clang lld wasi-libc libclang-rt-14-dev-wasm32"
-PKGS_TEST="libcriterion-dev curl redis-server redis-tools libhiredis-dev"
+PKGS_TEST="libcriterion-dev curl redis-server redis-tools libhiredis-dev libcurl4-openssl-dev"
+# Azurite and dynalite come from npm (tools/services.sh); a NodeSource nodejs
+# brings its own npm and conflicts with Debian's npm package.
+command -v npm >/dev/null 2>&1 || PKGS_TEST="$PKGS_TEST nodejs npm"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
@@ -93,6 +96,12 @@ check_install() {
     "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
     grep -q "needs config 'REDIS_ADDRESS'" "$d/err.txt" || { echo "installed slight cannot load slight-redis.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
   fi
+  # ... and its cloud module
+  if [ -e build/slight-cloud.so ]; then
+    printf 'specversion = "0.2"\n[[capability]]\nresource = "keyvalue.awsdynamodb"\nname = "s"\n' > "$d/sf.toml"
+    "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
+    grep -q "needs config 'AWS_ACCESS_KEY_ID'" "$d/err.txt" || { echo "installed slight cannot load slight-cloud.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
+  fi
   rm -rf "$d"
   return $ok
 }
@@ -113,7 +122,9 @@ no_daemon_start() {
 }
 
 # The servers of the backend tests, children of this shell so that it reaps
-# them, stopped on exit whatever happens. Sets SLIGHT_TEST_REDIS for the tests.
+# them, stopped on exit whatever happens. Sets SLIGHT_TEST_REDIS and the
+# emulators' variables for the tests; the npm emulators come up in the
+# background while the build runs (services_wait before the tests).
 start_services() {
   SLIGHT_SERVICES_DIR=$(mktemp -d) || return 1
   export SLIGHT_SERVICES_DIR
@@ -133,6 +144,7 @@ test_all() {
   step "build (release)" build_release -Dwerror=true
   step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
   step "meson install into a temporary prefix" check_install
+  step "services ready (Azurite, dynalite: started with the build)" services_wait
   rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
   step "test suites (release: guard pages, signal traps)" run_tests build
   step "test suites (ASan+UBSan: explicit bounds checks)" run_tests build-asan
