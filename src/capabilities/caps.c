@@ -83,6 +83,10 @@ void sl_caps_free(struct sl_caps *caps)
 {
     if (caps == NULL)
         return;
+    /* the run is over: backends release what they share (brokers, maps, pools) */
+    sl_msg_shutdown();
+    sl_cfgs_shutdown();
+    sl_kv_shutdown();
     for (size_t i = 0; i < caps->n; i++)
         entry_release(&caps->entries[i]);
     sl_free(caps->entries);

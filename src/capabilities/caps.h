@@ -48,7 +48,11 @@ struct sl_caps {
  * keys are warnings. On success *out is owned by the caller (sl_caps_free).
  */
 sl_err sl_caps_new(const struct sl_slightfile *sf, struct sl_caps **out, struct sl_error *err);
-/* Frees the capabilities. Accepts NULL. */
+/*
+ * Frees the capabilities and shuts down the backends' process-wide state
+ * (message brokers, memory stores): at the end of a run, after every
+ * instance is gone. Accepts NULL.
+ */
 void sl_caps_free(struct sl_caps *caps);
 
 /*

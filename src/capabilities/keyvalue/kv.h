@@ -23,6 +23,9 @@ const struct sl_cap_backend_info *sl_kv_backend_info(const char *backend);
  */
 const struct sl_kv_backend *sl_kv_registry_find(const char *name, const char **needs);
 
+/* Releases what the built-in backends share across stores (process exit, tests). */
+void sl_kv_shutdown(void);
+
 /*
  * Opens the store of the capability entry for the guest's open name. On
  * success *out is owned by the caller (sl_kv_close).

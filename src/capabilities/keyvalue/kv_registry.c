@@ -185,3 +185,11 @@ const struct sl_cap_backend_info *sl_kv_backend_info(const char *backend)
     }
     return NULL;
 }
+
+void sl_kv_shutdown(void)
+{
+    /* built-in backends only: a module that was never loaded has nothing to release */
+    for (size_t i = 0; i < SL_ARRAY_SIZE(registry); i++)
+        if (registry[i].backend != NULL && registry[i].backend->shutdown != NULL)
+            registry[i].backend->shutdown();
+}
