@@ -105,8 +105,8 @@ _svc_emulators() {
   local az_port=$1 dy_port=$2 bin=$SLIGHT_NPM_DIR/node_modules/.bin rc=0 a d
   if _svc_npm_install; then
     _svc_start_http azurite "$az_port" "$bin/azurite-blob" --silent --blobHost 127.0.0.1 \
-      --blobPort "$az_port" --location "$SLIGHT_SERVICES_DIR/azurite" --skipApiVersionCheck \
-      --disableTelemetry & a=$!
+      --blobPort "$az_port" --inMemoryPersistence --skipApiVersionCheck --disableTelemetry &
+    a=$! # in memory: the suite runs about twice as fast as on disk
     _svc_start_http dynalite "$dy_port" "$bin/dynalite" --host 127.0.0.1 --port "$dy_port" \
       --createTableMs 0 --deleteTableMs 0 --updateTableMs 0 & d=$!
     wait "$a" || rc=1
