@@ -81,7 +81,12 @@ sl_err sl_azure_connstr_parse(const char *s, struct sl_azure_storage *out, struc
     if (rc == SL_OK && f[F_DEV] != NULL && strcasecmp(f[F_DEV], "true") == 0) {
         out->account = sl_strdup(SL_AZURITE_ACCOUNT);
         out->key = sl_strdup(SL_AZURITE_KEY);
-        out->endpoint = sl_strdup(SL_AZURITE_BLOB_ENDPOINT);
+        /* not in the SDKs' format, but Azurite often runs on another port */
+        out->endpoint = sl_strdup(f[F_BLOB] != NULL && f[F_BLOB][0] != '\0' ? f[F_BLOB]
+                                                                        : SL_AZURITE_BLOB_ENDPOINT);
+        while (out->endpoint != NULL && out->endpoint[0] != '\0' &&
+               out->endpoint[strlen(out->endpoint) - 1] == '/')
+            out->endpoint[strlen(out->endpoint) - 1] = '\0';
     } else if (rc == SL_OK) {
         if (f[F_ACCOUNT] == NULL || f[F_ACCOUNT][0] == '\0')
             rc = sl_error_set(err, SL_ECONFIG, "the connection string has no AccountName");

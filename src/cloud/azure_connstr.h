@@ -33,7 +33,8 @@ struct sl_azure_storage {
  * BlobEndpoint when given, else DefaultEndpointsProtocol (https) "://"
  * account ".blob." EndpointSuffix (core.windows.net). With
  * UseDevelopmentStorage=true the account, key and endpoint are Azurite's
- * (DevelopmentStorageProxyUri is not supported). SL_ECONFIG when the account
+ * (a BlobEndpoint given too replaces the endpoint, for Azurite on another
+ * port; DevelopmentStorageProxyUri is not supported). SL_ECONFIG when the account
  * or key is missing; messages never show the key. On failure *out is empty.
  */
 sl_err sl_azure_connstr_parse(const char *s, struct sl_azure_storage *out, struct sl_error *err);

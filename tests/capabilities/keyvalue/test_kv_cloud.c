@@ -241,6 +241,13 @@ Test(connstr, development_storage)
     cr_assert_str_eq(st.key, DEV_KEY);
     cr_assert_str_eq(st.endpoint, "http://127.0.0.1:10000/devstoreaccount1");
     sl_azure_storage_release(&st);
+    cr_assert_eq(sl_azure_connstr_parse("UseDevelopmentStorage=true;"
+                                        "BlobEndpoint=http://127.0.0.1:4711/devstoreaccount1/",
+                                        &st, &err),
+                 SL_OK);
+    cr_assert_str_eq(st.account, "devstoreaccount1");
+    cr_assert_str_eq(st.endpoint, "http://127.0.0.1:4711/devstoreaccount1");
+    sl_azure_storage_release(&st);
 }
 
 Test(connstr, account_forms)
