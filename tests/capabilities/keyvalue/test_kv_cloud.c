@@ -146,6 +146,49 @@ static void stop_server(pid_t pid)
     waitpid(pid, NULL, 0);
 }
 
+/* ---- the HTTP client -------------------------------------------------------- */
+
+Test(http, closed_port_is_conn_and_silent_server_is_timeout)
+{
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/x?secret=1", free_port());
+    struct sl_http_request req = {.method = "GET", .url = url};
+    struct sl_http_response resp = SL_HTTP_RESPONSE_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_http_perform("t", &req, &resp, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_null(strstr(err.msg, "secret"), "%s", err.msg);
+
+    /* a server that accepts (the kernel does) and never answers */
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    cr_assert(fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(fd, 4) == 0);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(a.sin_port));
+    req.timeout_ms = 300;
+    cr_assert_eq(sl_http_perform("t", &req, &resp, &err), SL_ETIMEOUT, "%s", err.msg);
+    cr_assert_eq(resp.status, 0);
+    close(fd);
+    sl_http_response_release(&resp);
+    sl_http_thread_cleanup();
+}
+
+Test(http, url_encode_and_headers)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    cr_assert_eq(sl_http_url_encode(&b, "a b/ü?%~", 9, "/"), SL_OK);
+    cr_assert_str_eq(b.data, "a%20b/%C3%BC%3F%25~");
+    sl_buf_release(&b);
+    struct sl_http_response r = SL_HTTP_RESPONSE_INIT;
+    sl_buf_appends(&r.headers, "HTTP/1.1 404 Not Found\r\nX-Ms-Error-Code:  BlobNotFound \r\n"
+                               "Content-Length: 0\r\n\r\n");
+    char v[32];
+    cr_assert(sl_http_response_header(&r, "x-ms-error-code", v, sizeof(v)));
+    cr_assert_str_eq(v, "BlobNotFound");
+    cr_assert_not(sl_http_response_header(&r, "x-ms-date", v, sizeof(v)));
+    sl_http_response_release(&r);
+}
+
 /* ---- Shared Key --------------------------------------------------------- */
 
 static const char *const sk_headers[] = {
