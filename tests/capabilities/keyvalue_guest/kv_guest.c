@@ -1,7 +1,8 @@
 /* The keyvalue conformance guest: built from the C bindings witgen makes
  * for wit/keyvalue.wit and run by run_guest.sh over every backend, which
  * only changes the slightfile. argv[1] prefixes the open names, so that
- * several copies can run at once. Prints "ok" or one FAIL line per check. */
+ * several copies can run at once; argv[2] sets the big value's size (1 MiB;
+ * DynamoDB items hold at most 400 KB). Prints "ok" or a FAIL line per check. */
 #include <keyvalue.h>
 
 #include <stdio.h>
@@ -126,10 +127,10 @@ int main(int argc, char **argv)
     CHECK(missing(kv, "never-set"));
     /* an empty value is a value */
     CHECK(set(kv, "empty", "", 0) && has(kv, "empty", "", 0));
-    /* binary with NUL bytes, and 1 MiB */
+    /* binary with NUL bytes, and a big value */
     static const char bin[] = {0, 1, 2, 0, (char)255, '\n', 0};
     CHECK(set(kv, "bin", bin, sizeof(bin)) && has(kv, "bin", bin, sizeof(bin)));
-    size_t big = 1 << 20;
+    size_t big = argc > 2 ? (size_t)atol(argv[2]) : (size_t)1 << 20;
     char *b = malloc(big);
     for (size_t i = 0; i < big; i++)
         b[i] = (char)(i * 131 + 7);
