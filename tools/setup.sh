@@ -53,7 +53,7 @@ build_release() { # extra meson options...
 }
 
 demo() {
-  install_packages $PKGS_BUILD $PKGS_GUEST || { echo "slight: package installation failed" >&2; exit 1; }
+  install_packages $PKGS_BUILD $PKGS_GUEST curl || { echo "slight: package installation failed" >&2; exit 1; }
   log "building slight"
   build_release || exit 1
   log "building the demo guest (examples/hello)"
@@ -68,7 +68,33 @@ demo() {
   cp examples/keyvalue/slightfile.toml build/kvdemo/ || exit 1
   log "running it twice: the store (keyvalue.sqlite) keeps the count"
   build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
-  build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm
+  build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
+  http_demo
+}
+
+# The HTTP demo (examples/http): serve, answer requests with curl, stop.
+http_demo() {
+  log "building the HTTP demo (examples/http): router, handlers, notes in keyvalue"
+  local b=build/httpdemo port w
+  rm -rf "$b" && mkdir -p "$b" || return 1
+  for w in http-server keyvalue; do
+    build/tools/witgen/witgen guest-c "wit/$w.wit" "$b/${w//-/_}.h" "$b/${w//-/_}.c" || return 1
+  done
+  for w in http-handler http-server-export; do
+    build/tools/witgen/witgen guest-c --export "wit/$w.wit" "$b/${w//-/_}.h" "$b/${w//-/_}.c" || return 1
+  done
+  clang --target=wasm32-wasi --sysroot=/usr -O2 -mexec-model=reactor -I "$b" \
+    examples/http/main.c "$b"/*.c -o "$b/app.wasm" || return 1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  log "serving on 127.0.0.1:$port; three requests with curl, then SIGTERM"
+  build/slight -c examples/http/slightfile.toml run "$b/app.wasm" --env "ADDRESS=127.0.0.1:$port" &
+  local pid=$!
+  for w in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/hello" && break; sleep 0.1; done
+  echo "\$ curl http://127.0.0.1:$port/hello"; curl -s "http://127.0.0.1:$port/hello"
+  echo "\$ curl -X PUT --data 'buy milk' http://127.0.0.1:$port/notes/1"
+  curl -s -X PUT --data 'buy milk' "http://127.0.0.1:$port/notes/1"; echo
+  echo "\$ curl http://127.0.0.1:$port/notes/1"; curl -s "http://127.0.0.1:$port/notes/1"; echo
+  kill -TERM "$pid"; wait "$pid"
 }
 
 STEPS=""
