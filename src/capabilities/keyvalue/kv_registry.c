@@ -24,121 +24,86 @@
 #define SL_HAVE_KV_CLOUD 0
 #endif
 
+/*
+ * Backends with heavy libraries live in modules (ARCHITECTURE "Start-up
+ * cost"), loaded the first time a slightfile names one of them:
+ * keyvalue.sqlite in slight-sqlite, keyvalue.redis in slight-redis (hiredis),
+ * keyvalue.azblob and keyvalue.awsdynamodb in slight-cloud (libcurl, cJSON).
+ */
+struct module {
+    const char *name;        /* "redis" -> slight-redis.so */
+    const char *version_sym; /* the module's version function */
+    bool tried;              /* under module_lock */
+    void *handle;
+    char missing[sizeof(((struct sl_error *)0)->msg) + 32]; /* why not, after "needs" */
+};
+
+static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define MODULE(n) {n, "sl_" n "_module_version", false, NULL, ""}
+#if SL_HAVE_KV_SQLITE
+static struct module sqlite_module = MODULE("sqlite");
+#endif
 #if SL_HAVE_KV_REDIS
-/*
- * keyvalue.redis lives in the slight-redis module (hiredis is not linked
- * into the core: ARCHITECTURE "Start-up cost"), loaded the first time a
- * slightfile names it. Without the module the answer names where it was
- * looked for.
- */
-static pthread_once_t redis_once = PTHREAD_ONCE_INIT;
-static const struct sl_kv_backend *redis_backend;
-static char redis_missing[sizeof(((struct sl_error *)0)->msg) + 32];
-
-static void redis_load(void)
-{
-    struct sl_error err = SL_ERROR_INIT;
-    void *h = NULL;
-    if (sl_modload_open("redis", "sl_redis_module_version", &h, &err) != SL_OK) {
-        /* read after "needs": "the slight-redis module ..., which is not installed (...)" */
-        const char *verb = strstr(err.msg, " is not ");
-        if (verb != NULL)
-            snprintf(redis_missing, sizeof(redis_missing), "%.*s, which%s", (int)(verb - err.msg),
-                     err.msg, verb);
-        else
-            snprintf(redis_missing, sizeof(redis_missing), "%s", err.msg);
-        return;
-    }
-    const struct sl_kv_backend *b = sl_modload_sym(h, "sl_kv_backend_redis");
-    if (b == NULL || b->version != SL_KV_BACKEND_V1)
-        snprintf(redis_missing, sizeof(redis_missing),
-                 "a slight-redis module with keyvalue backend version %d", SL_KV_BACKEND_V1);
-    else
-        redis_backend = b;
-}
-
-static const struct sl_kv_backend *redis_resolve(const char **needs)
-{
-    pthread_once(&redis_once, redis_load);
-    *needs = redis_backend ? NULL : redis_missing;
-    return redis_backend;
-}
-#endif /* SL_HAVE_KV_REDIS */
-
+static struct module redis_module = MODULE("redis");
+#endif
 #if SL_HAVE_KV_CLOUD
-/*
- * keyvalue.azblob and keyvalue.awsdynamodb live in the slight-cloud module
- * (libcurl, cJSON), loaded the first time a slightfile names one of them.
- */
-static pthread_once_t cloud_once = PTHREAD_ONCE_INIT;
-static const struct sl_kv_backend *azblob_backend, *dynamo_backend;
-static char cloud_missing[sizeof(((struct sl_error *)0)->msg) + 32];
+static struct module cloud_module = MODULE("cloud");
+#endif
 
-static const struct sl_kv_backend *cloud_sym(void *h, const char *sym)
+/* The backend sym of module m, loading it once; NULL with *needs saying why. */
+SL_UNUSED static const struct sl_kv_backend *module_backend(struct module *m, const char *sym,
+                                                  const char **needs)
 {
-    const struct sl_kv_backend *b = sl_modload_sym(h, sym);
-    return b != NULL && b->version == SL_KV_BACKEND_V1 ? b : NULL;
-}
-
-static void cloud_load(void)
-{
-    struct sl_error err = SL_ERROR_INIT;
-    void *h = NULL;
-    if (sl_modload_open("cloud", "sl_cloud_module_version", &h, &err) != SL_OK) {
-        const char *verb = strstr(err.msg, " is not ");
-        if (verb != NULL)
-            snprintf(cloud_missing, sizeof(cloud_missing), "%.*s, which%s", (int)(verb - err.msg),
-                     err.msg, verb);
-        else
-            snprintf(cloud_missing, sizeof(cloud_missing), "%s", err.msg);
-        return;
+    pthread_mutex_lock(&module_lock);
+    if (!m->tried) {
+        struct sl_error err = SL_ERROR_INIT;
+        m->tried = true;
+        if (sl_modload_open(m->name, m->version_sym, &m->handle, &err) != SL_OK) {
+            /* read after "needs": "the slight-redis module ..., which is not installed (...)" */
+            const char *verb = strstr(err.msg, " is not ");
+            if (verb != NULL)
+                snprintf(m->missing, sizeof(m->missing), "%.*s, which%s", (int)(verb - err.msg),
+                         err.msg, verb);
+            else
+                snprintf(m->missing, sizeof(m->missing), "%s", err.msg);
+        }
     }
-    azblob_backend = cloud_sym(h, "sl_kv_backend_azblob");
-    dynamo_backend = cloud_sym(h, "sl_kv_backend_awsdynamodb");
-    snprintf(cloud_missing, sizeof(cloud_missing),
-             "a slight-cloud module with keyvalue backend version %d", SL_KV_BACKEND_V1);
+    pthread_mutex_unlock(&module_lock);
+    const struct sl_kv_backend *b = m->handle ? sl_modload_sym(m->handle, sym) : NULL;
+    if (m->handle != NULL && (b == NULL || b->version != SL_KV_BACKEND_V1)) {
+        b = NULL;
+        *needs = "a module of this slight with its keyvalue backend (reinstall slight)";
+    } else
+        *needs = b ? NULL : m->missing;
+    return b;
 }
-
-static const struct sl_kv_backend *azblob_resolve(const char **needs)
-{
-    pthread_once(&cloud_once, cloud_load);
-    *needs = azblob_backend ? NULL : cloud_missing;
-    return azblob_backend;
-}
-
-static const struct sl_kv_backend *dynamo_resolve(const char **needs)
-{
-    pthread_once(&cloud_once, cloud_load);
-    *needs = dynamo_backend ? NULL : cloud_missing;
-    return dynamo_backend;
-}
-#endif /* SL_HAVE_KV_CLOUD */
 
 static const struct {
     const char *name;
-    const struct sl_kv_backend *backend; /* NULL: not built in */
-    const char *needs;
-    /* not NULL: the backend is in a module; returns it, or NULL and sets *needs */
-    const struct sl_kv_backend *(*resolve)(const char **needs);
+    const struct sl_kv_backend *backend; /* built into the core */
+    const char *needs;                   /* not built: the missing library */
+    struct module *module;               /* else: in this module, as symbol sym */
+    const char *sym;
 } registry[] = {
-    {"filesystem", &sl_kv_backend_filesystem, NULL, NULL},
-    {"memory", &sl_kv_backend_memory, NULL, NULL},
+    {"filesystem", &sl_kv_backend_filesystem, NULL, NULL, NULL},
+    {"memory", &sl_kv_backend_memory, NULL, NULL, NULL},
 #if SL_HAVE_KV_SQLITE
-    {"sqlite", &sl_kv_backend_sqlite, NULL, NULL},
+    {"sqlite", NULL, NULL, &sqlite_module, "sl_kv_backend_sqlite"},
 #else
-    {"sqlite", NULL, "SQLite (libsqlite3)", NULL},
+    {"sqlite", NULL, "SQLite (libsqlite3)", NULL, NULL},
 #endif
 #if SL_HAVE_KV_REDIS
-    {"redis", NULL, NULL, redis_resolve},
+    {"redis", NULL, NULL, &redis_module, "sl_kv_backend_redis"},
 #else
-    {"redis", NULL, "hiredis", NULL},
+    {"redis", NULL, "hiredis", NULL, NULL},
 #endif
 #if SL_HAVE_KV_CLOUD
-    {"azblob", NULL, NULL, azblob_resolve},
-    {"awsdynamodb", NULL, NULL, dynamo_resolve},
+    {"azblob", NULL, NULL, &cloud_module, "sl_kv_backend_azblob"},
+    {"awsdynamodb", NULL, NULL, &cloud_module, "sl_kv_backend_awsdynamodb"},
 #else
-    {"azblob", NULL, "libcurl", NULL},
-    {"awsdynamodb", NULL, "libcurl", NULL},
+    {"azblob", NULL, "libcurl", NULL, NULL},
+    {"awsdynamodb", NULL, "libcurl", NULL, NULL},
 #endif
 };
 
@@ -146,7 +111,8 @@ static const struct {
 static const struct sl_kv_backend *row_backend(size_t i, const char **needs)
 {
     *needs = registry[i].needs;
-    return registry[i].resolve ? registry[i].resolve(needs) : registry[i].backend;
+    return registry[i].module ? module_backend(registry[i].module, registry[i].sym, needs)
+                              : registry[i].backend;
 }
 
 const struct sl_kv_backend *sl_kv_registry_find(const char *name, const char **needs)

@@ -19,6 +19,18 @@
 
 #include <sqlite3.h>
 
+#include "sl_config.h"
+
+/* What the slight-sqlite module exports (the rest of it is hidden). */
+#define SL_MODULE_EXPORT __attribute__((visibility("default")))
+SL_MODULE_EXPORT extern const struct sl_kv_backend sl_kv_backend_sqlite;
+SL_MODULE_EXPORT const char *sl_sqlite_module_version(void);
+
+const char *sl_sqlite_module_version(void)
+{
+    return SL_VERSION;
+}
+
 #define RESOURCE "keyvalue.sqlite"
 
 #define DEFAULT_PATH    ".slight/keyvalue.db"
