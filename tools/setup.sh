@@ -122,6 +122,12 @@ check_install() {
     "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
     grep -q "needs config 'REDIS_ADDRESS'" "$d/err.txt" || { echo "installed slight cannot load slight-redis.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
   fi
+  # ... and its SQLite module: the backend's keys are known (an unknown one is a warning)
+  if [ -e build/slight-sqlite.so ]; then
+    printf 'specversion = "0.2"\n[[capability]]\nresource = "keyvalue.sqlite"\nname = "s"\n[capability.configs]\nBOGUS = "x"\n' > "$d/sf.toml"
+    "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
+    grep -q "keyvalue.sqlite ignores config 'BOGUS'" "$d/err.txt" || { echo "installed slight cannot load slight-sqlite.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
+  fi
   # ... and its cloud module
   if [ -e build/slight-cloud.so ]; then
     printf 'specversion = "0.2"\n[[capability]]\nresource = "keyvalue.awsdynamodb"\nname = "s"\n' > "$d/sf.toml"
