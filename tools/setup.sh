@@ -175,6 +175,7 @@ test_all() {
   step "start services (tools/services.sh)" start_services
   step "build (release)" build_release -Dwerror=true
   step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
+  step "build with every optional backend disabled (the core alone)" bash -c 'f=build-minimal/build.ninja; a="-Dsqlite=disabled -Dhiredis=disabled -Dcurl=disabled -Dh2o=disabled -Dtests=disabled -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-minimal $a >/dev/null; else meson setup build-minimal $a >/dev/null; fi && meson compile -C build-minimal -j '"$JOBS"' >/dev/null && build-minimal/slight --version >/dev/null'
   step "meson install into a temporary prefix" check_install
   step "services ready (Azurite, dynalite: started with the build)" services_wait
   rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
