@@ -1,42 +1,127 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * msg_registry.c -- every messaging backend slight knows, in one table: the
- * built ones with their vtable, the others with the library they need, so
- * that the answer is "not built in (needs libnats)" and not "unknown".
+ * built ones with their vtable or their module, the others with the library
+ * they need, so that the answer is "not built in (needs libnats)" and not
+ * "unknown".
  */
 #include "sl_common.h"
 
 #include "msg.h"
 
+#include "common/modload.h"
+
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
+
+#ifndef SL_HAVE_MSG_REDIS
+#define SL_HAVE_MSG_REDIS 0
+#endif
+
+/*
+ * Backends with heavy libraries live in modules (ARCHITECTURE "Start-up
+ * cost"), loaded the first time a slightfile names one of them:
+ * messaging.redis in slight-redis (hiredis), with keyvalue.redis.
+ */
+struct module {
+    const char *name;        /* "redis" -> slight-redis.so */
+    const char *version_sym; /* the module's version function */
+    bool tried;              /* under module_lock */
+    void *handle;
+    char missing[sizeof(((struct sl_error *)0)->msg) + 32]; /* why not, after "needs" */
+};
+
+static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define MODULE(n) {n, "sl_" n "_module_version", false, NULL, ""}
+#if SL_HAVE_MSG_REDIS
+static struct module redis_module = MODULE("redis");
+/* Set only in a program that links msg_redis.c in (the tests): used instead of the module. */
+extern const struct sl_msg_backend sl_msg_backend_redis __attribute__((weak));
+#endif
+
+/* The backend sym of module m, loading it once; NULL with *needs saying why. */
+SL_UNUSED static const struct sl_msg_backend *module_backend(struct module *m, const char *sym,
+                                                             const char **needs)
+{
+    pthread_mutex_lock(&module_lock);
+    if (!m->tried) {
+        struct sl_error err = SL_ERROR_INIT;
+        m->tried = true;
+        if (sl_modload_open(m->name, m->version_sym, &m->handle, &err) != SL_OK) {
+            /* read after "needs": "the slight-redis module ..., which is not installed (...)" */
+            const char *verb = strstr(err.msg, " is not ");
+            if (verb != NULL)
+                snprintf(m->missing, sizeof(m->missing), "%.*s, which%s", (int)(verb - err.msg),
+                         err.msg, verb);
+            else
+                snprintf(m->missing, sizeof(m->missing), "%s", err.msg);
+        }
+    }
+    pthread_mutex_unlock(&module_lock);
+    const struct sl_msg_backend *b = m->handle ? sl_modload_sym(m->handle, sym) : NULL;
+    if (m->handle != NULL && (b == NULL || b->version != SL_MSG_BACKEND_V1)) {
+        b = NULL;
+        *needs = "a module of this slight with its messaging backend (reinstall slight)";
+    } else
+        *needs = b ? NULL : m->missing;
+    return b;
+}
 
 static const struct {
     const char *resource;
-    const struct sl_msg_backend *backend; /* NULL: not built in */
-    const char *needs;
+    const struct sl_msg_backend *backend; /* built into the core (or linked in) */
+    const char *needs;                    /* not built: the missing library */
+    struct module *module;                /* else: in this module, as symbol sym */
+    const char *sym;
 } registry[] = {
-    {"messaging.filesystem", &sl_msg_backend_filesystem, NULL},
-    {"messaging.memory", &sl_msg_backend_memory, NULL},
-    {"messaging.mosquitto", NULL, "libmosquitto; coming in a later release"},
-    {"messaging.nats", NULL, "libnats; coming in a later release"},
-    {"messaging.redis", NULL, "hiredis; coming in a later release"},
-    {"messaging.amqp", NULL, "librabbitmq; coming in a later release"},
-    {"messaging.confluent_apache_kafka", NULL, "librdkafka; coming in a later release"},
-    {"messaging.azsbus", NULL, "libcurl; coming in a later release"},
+    {"messaging.filesystem", &sl_msg_backend_filesystem, NULL, NULL, NULL},
+    {"messaging.memory", &sl_msg_backend_memory, NULL, NULL, NULL},
+    {"messaging.mosquitto", NULL, "libmosquitto; coming in a later release", NULL, NULL},
+    {"messaging.nats", NULL, "libnats; coming in a later release", NULL, NULL},
+#if SL_HAVE_MSG_REDIS
+    {"messaging.redis", &sl_msg_backend_redis, NULL, &redis_module, "sl_msg_backend_redis"},
+#else
+    {"messaging.redis", NULL, "hiredis", NULL, NULL},
+#endif
+    {"messaging.amqp", NULL, "librabbitmq; coming in a later release", NULL, NULL},
+    {"messaging.confluent_apache_kafka", NULL, "librdkafka; coming in a later release", NULL, NULL},
+    {"messaging.azsbus", NULL, "libcurl; coming in a later release", NULL, NULL},
 };
+
+/* Backends resolved so far (for shutdown), under module_lock. */
+static const struct sl_msg_backend *resolved[SL_ARRAY_SIZE(registry)];
 
 static const char *backend_of(size_t i)
 {
     return registry[i].resource + sizeof("messaging.") - 1;
 }
 
+/* The backend of row i, or NULL with *needs set (a module backend loads here). */
+static const struct sl_msg_backend *row_backend(size_t i, const char **needs)
+{
+    *needs = registry[i].needs;
+    const struct sl_msg_backend *b = registry[i].backend;
+    if (b == NULL && registry[i].module != NULL)
+        b = module_backend(registry[i].module, registry[i].sym, needs);
+    if (b != NULL) {
+        pthread_mutex_lock(&module_lock);
+        resolved[i] = b;
+        pthread_mutex_unlock(&module_lock);
+    }
+    return b;
+}
+
 const struct sl_msg_backend *sl_msg_registry_find(const char *name, const char **needs)
 {
     for (size_t i = 0; i < SL_ARRAY_SIZE(registry); i++)
         if (strcmp(backend_of(i), name) == 0) {
+            const char *missing = NULL;
+            const struct sl_msg_backend *b = row_backend(i, &missing);
             if (needs != NULL)
-                *needs = registry[i].needs;
-            return registry[i].backend;
+                *needs = missing;
+            return b;
         }
     if (needs != NULL)
         *needs = NULL;
@@ -45,9 +130,14 @@ const struct sl_msg_backend *sl_msg_registry_find(const char *name, const char *
 
 void sl_msg_registry_shutdown(void)
 {
-    for (size_t i = 0; i < SL_ARRAY_SIZE(registry); i++)
-        if (registry[i].backend != NULL && registry[i].backend->shutdown != NULL)
-            registry[i].backend->shutdown();
+    /* the built-in backends, and those of the modules that were loaded */
+    for (size_t i = 0; i < SL_ARRAY_SIZE(registry); i++) {
+        pthread_mutex_lock(&module_lock);
+        const struct sl_msg_backend *b = registry[i].backend ? registry[i].backend : resolved[i];
+        pthread_mutex_unlock(&module_lock);
+        if (b != NULL && b->shutdown != NULL)
+            b->shutdown();
+    }
 }
 
 const struct sl_cap_backend_info *sl_msg_backend_info(const char *backend)
@@ -57,9 +147,11 @@ const struct sl_cap_backend_info *sl_msg_backend_info(const char *backend)
         if (strcmp(backend_of(i), backend) != 0)
             continue;
         /* filled on use: called at start-up, before any other thread runs */
+        const char *missing = NULL;
+        const struct sl_msg_backend *b = row_backend(i, &missing);
         infos[i].resource = registry[i].resource;
-        infos[i].config_keys = registry[i].backend ? registry[i].backend->config_keys : NULL;
-        infos[i].missing = registry[i].backend ? NULL : registry[i].needs;
+        infos[i].config_keys = b ? b->config_keys : NULL;
+        infos[i].missing = b ? NULL : missing;
         return &infos[i];
     }
     return NULL;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_msg_conformance.c -- the messaging conformance suite: the same tests
- * run over every backend, chosen by $SL_MSG_BACKEND (memory, filesystem),
- * through the front end (msg.h) as the host functions call it. Cases that
- * only make sense for one backend (other processes, file names, dead
- * subscribers) skip themselves on the others.
+ * run over every backend, chosen by $SL_MSG_BACKEND (memory, filesystem,
+ * redis), through the front end (msg.h) as the host functions call it.
+ * Cases that only make sense for one backend (other processes, file names,
+ * dead subscribers, a server restart) skip themselves on the others. redis
+ * uses the server of $SLIGHT_TEST_REDIS (tools/services.sh): without it the
+ * tests skip, or fail under CI=true.
  */
 #include "sl_common.h"
 
@@ -15,12 +17,16 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <ftw.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -32,6 +38,7 @@ static const char *backend;
 static char resource[64];
 static char tmpdir[256];
 static char base_dir[512];
+static const char *redis_url; /* redis: REDIS_ADDRESS of every entry */
 
 /* Up to four capability entries, as caps.c would build them. */
 #define MAX_CAPS 4
@@ -62,6 +69,7 @@ static void setup(void)
     cr_assert_not_null(mkdtemp(tmpdir));
     snprintf(base_dir, sizeof(base_dir), "%s/base", tmpdir);
     n_entries = 0;
+    redis_url = getenv("SLIGHT_TEST_REDIS");
 }
 
 static void teardown(void)
@@ -88,18 +96,51 @@ static void filesystem_only(void)
     cr_skip_test("filesystem only");
 }
 
-/* A capability entry named name on the backend under test; timeout may be NULL. */
+static bool in_ci(void)
+{
+    const char *ci = getenv("CI");
+    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
+}
+
+/* redis: skips the test when there is no server to use (fails under CI). */
+static void need_redis(void)
+{
+    if (!is_backend("redis") || (redis_url != NULL && redis_url[0] != '\0'))
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    if (in_ci())
+        cr_assert_fail(
+            "SLIGHT_TEST_REDIS is not set: CI must start Redis (tools/services.sh start)");
+    cr_skip_test("SLIGHT_TEST_REDIS is not set: start a server with "
+                 "eval \"$(tools/services.sh start)\" to run the Redis tests");
+}
+
+/*
+ * A capability entry named name on the backend under test; timeout may be
+ * NULL. On redis, whose streams outlive the test and are shared with the
+ * tests running beside it, the name gets a suffix unique to this test.
+ */
 static const struct sl_cap_entry *entry(const char *name, const char *timeout)
 {
+    need_redis();
     cr_assert(n_entries < MAX_CAPS);
     size_t i = n_entries++;
-    snprintf(names[i], sizeof(names[i]), "%s", name);
+    if (is_backend("redis")) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
+                 (long long)ts.tv_sec, ts.tv_nsec);
+    } else
+        snprintf(names[i], sizeof(names[i]), "%s", name);
     caps[i] = (struct sl_slightfile_capability){
         .name = names[i], .resource = resource, .canonical = resource, .type = "messaging",
         .backend = backend, .line = 1};
     size_t nv = 0;
     if (is_backend("filesystem"))
         values[i][nv++] = (struct sl_config_value){"BASE_DIR", base_dir};
+    if (is_backend("redis"))
+        values[i][nv++] = (struct sl_config_value){"REDIS_ADDRESS", redis_url};
     if (timeout != NULL)
         values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
     entries[i] = (struct sl_cap_entry){
@@ -258,7 +299,8 @@ Test(msg, topics_match_exactly)
 {
     const struct sl_cap_entry *e = entry("mq", "100ms");
     struct sl_msg_client *c = client(e);
-    static const char *const topics[] = {"a", "ab", "a-b", "a_b", "A", "a.b", "a/b", "a b"};
+    static const char *const topics[] = {"a",   "ab",    "a-b", "a_b", "A",  "a.b",  "a/b", "a b",
+                                         "a:b", "a%3Ab", "a%b", "a*",  "a?", "a\\b", ":"};
     char *toks[SL_ARRAY_SIZE(topics)];
     for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
         toks[i] = subscribe(c, topics[i]);
@@ -689,4 +731,96 @@ Test(msg, fs_directory_stays_and_closing_removes_own_subscriptions)
     char path[1024];
     snprintf(path, sizeof(path), "%s/mq", base_dir);
     cr_assert_eq(stat(path, &st), 0, "the capability directory is kept");
+}
+
+/* ---- redis only ------------------------------------------------------------ */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+/* Starts a private redis-server on port (no persistence); it dies with the test. */
+static pid_t redis_start(int port)
+{
+    char p[16];
+    snprintf(p, sizeof(p), "%d", port);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--dir", tmpdir,
+               "--save", "", "--appendonly", "no", (char *)NULL);
+        _exit(127);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "redis-cli -h 127.0.0.1 -p %d ping 2>/dev/null | grep -q PONG",
+             port);
+    for (int i = 0; i < 100; i++) {
+        if (system(cmd) == 0)
+            return pid;
+        usleep(50 * 1000);
+    }
+    cr_assert_fail("redis-server on port %d did not start", port);
+    return -1;
+}
+
+static void redis_stop(pid_t pid)
+{
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+Test(msg, redis_server_down_then_back, .timeout = 60)
+{
+    if (!is_backend("redis")) {
+        teardown();
+        tmpdir[0] = '\0';
+        cr_skip_test("redis only");
+    }
+    if (system("command -v redis-server >/dev/null 2>&1") != 0) {
+        teardown();
+        tmpdir[0] = '\0';
+        if (in_ci())
+            cr_assert_fail("redis-server is not installed (apt-get install redis-server)");
+        cr_skip_test("redis-server is not installed");
+    }
+    int port = free_port();
+    static char url[64];
+    snprintf(url, sizeof(url), "redis://127.0.0.1:%d", port);
+    redis_url = url;
+    /* the server is down at start-up: open works, each call gets connection-lost */
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.redis") != NULL, "%s", err.msg);
+
+    pid_t pid = redis_start(port);
+    char *t = subscribe(c, "t");
+    publish(c, "t", "one");
+    expect(c, t, "one");
+    redis_stop(pid);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+
+    pid = redis_start(port); /* empty: nothing was saved */
+    publish(c, "t", "two");
+    expect(c, t, "two"); /* the same subscription goes on */
+    expect_none(c, t);
+    redis_stop(pid);
+    sl_buf_release(&tok);
+    sl_buf_release(&got);
+    sl_msg_client_close(c);
 }
