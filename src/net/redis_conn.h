@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * redis_conn.h -- the Redis code shared by every Redis backend (keyvalue now,
- * messaging and locking later): REDIS_ADDRESS parsing, and one connection
+ * redis_conn.h -- the Redis code shared by every Redis backend (keyvalue and
+ * messaging now, locking later): REDIS_ADDRESS parsing, and one connection
  * pool per address shared by all stores of that address, thread-safe,
  * connecting lazily and reconnecting after the server comes back. Replies
  * are hiredis's (struct redisReply from <hiredis/hiredis.h>).
