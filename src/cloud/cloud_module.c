@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cloud_module.c -- the version stamp of the slight-cloud module (libcurl,
- * cJSON: keyvalue.azblob and keyvalue.awsdynamodb), which kv_registry.c
- * checks before using the backends the module exports.
+ * cJSON: keyvalue.azblob, keyvalue.awsdynamodb and configs.azapp), which
+ * kv_registry.c and cfg_registry.c check before using the backends the
+ * module exports.
  */
 #include "sl_common.h"
 
