@@ -69,7 +69,27 @@ demo() {
   log "running it twice: the store (keyvalue.sqlite) keeps the count"
   build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
   build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
+  configs_demo || exit 1
   http_demo
+}
+
+# The configs demo (examples/configs): a config value from the environment
+# and a settings file, and a secret stored with `slight secret` under a
+# demo-only key (XDG_CONFIG_HOME in build/cfgdemo, not the user's).
+configs_demo() {
+  log "building the configs demo (examples/configs) against generated C bindings"
+  local b=build/cfgdemo
+  rm -rf "$b" && mkdir -p "$b" || return 1
+  build/tools/witgen/witgen guest-c wit/configs.wit "$b/configs.h" "$b/configs.c" || return 1
+  clang --target=wasm32-wasi --sysroot=/usr -O2 -I "$b" examples/configs/main.c "$b/configs.c" \
+    -o "$b/app.wasm" || return 1
+  cp examples/configs/slightfile.toml examples/configs/settings.env "$b/" || return 1
+  log "storing a secret: build/slight -c $b/slightfile.toml secret -k api-token -v ..."
+  XDG_CONFIG_HOME="$PWD/$b/config" \
+    build/slight -c "$b/slightfile.toml" secret -k api-token -v 'tok-demo-1234' || return 1
+  log "running it: a greeting from the environment, a colour from settings.env, the secret"
+  CFGDEMO_GREETING='hello from the host' XDG_CONFIG_HOME="$PWD/$b/config" \
+    build/slight -c "$b/slightfile.toml" run "$b/app.wasm" || return 1
 }
 
 # The HTTP demo (examples/http): serve, answer requests with curl, stop.
