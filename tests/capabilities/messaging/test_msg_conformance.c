@@ -15,6 +15,15 @@
 #include "common/buf.h"
 #include "common/err.h"
 
+#ifndef SL_MSG_CONFORMANCE_REDIS
+#define SL_MSG_CONFORMANCE_REDIS 0 /* 1: messaging.redis is linked in */
+#endif
+#if SL_MSG_CONFORMANCE_REDIS
+#include "net/redis_conn.h"
+
+#include <hiredis/hiredis.h>
+#endif
+
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <fcntl.h>
@@ -72,19 +81,68 @@ static void setup(void)
     redis_url = getenv("SLIGHT_TEST_REDIS");
 }
 
+static bool is_backend(const char *name)
+{
+    return strcmp(backend, name) == 0;
+}
+
+#if SL_MSG_CONFORMANCE_REDIS
+/* Deletes the streams of one capability name (unique to the test: no glob characters). */
+static void redis_delete_streams(struct sl_redis_pool *pool, const char *name)
+{
+    char match[80], cursor[32] = "0";
+    snprintf(match, sizeof(match), "%.64s:*", name);
+    do {
+        const char *argv[] = {"SCAN", cursor, "MATCH", match, "COUNT", "1000"};
+        size_t len[] = {4, strlen(cursor), 5, strlen(match), 5, 4};
+        redisReply *r = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        if (sl_redis_command(pool, "test", SL_REDIS_IDEMPOTENT, 6, argv, len, &r, &err) != SL_OK)
+            return;
+        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
+            sl_redis_reply_free(r);
+            return;
+        }
+        snprintf(cursor, sizeof(cursor), "%.*s", (int)r->element[0]->len, r->element[0]->str);
+        const redisReply *keys = r->element[1];
+        for (size_t i = 0; i < keys->elements; i++) {
+            const char *dargv[] = {"DEL", keys->element[i]->str};
+            size_t dlen[] = {3, keys->element[i]->len};
+            redisReply *d = NULL;
+            if (sl_redis_command(pool, "test", SL_REDIS_IDEMPOTENT, 2, dargv, dlen, &d, &err)
+                == SL_OK)
+                sl_redis_reply_free(d);
+        }
+        sl_redis_reply_free(r);
+    } while (strcmp(cursor, "0") != 0);
+}
+#endif
+
+/* redis: the streams of the test's capabilities do not stay on the shared server. */
+static void redis_cleanup(void)
+{
+#if SL_MSG_CONFORMANCE_REDIS
+    if (!is_backend("redis") || redis_url == NULL || redis_url[0] == '\0' || n_entries == 0)
+        return;
+    struct sl_redis_pool *pool = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    if (sl_redis_pool_get("test", redis_url, 1000, &pool, &err) != SL_OK)
+        return;
+    for (size_t i = 0; i < n_entries; i++)
+        redis_delete_streams(pool, names[i]);
+    sl_redis_pool_put(pool);
+#endif
+}
+
 static void teardown(void)
 {
+    redis_cleanup();
     sl_msg_shutdown();
     if (tmpdir[0] != '\0')
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 TestSuite(msg, .init = setup, .fini = teardown);
-
-static bool is_backend(const char *name)
-{
-    return strcmp(backend, name) == 0;
-}
 
 /* Skips the test unless the backend is filesystem. Criterion runs no .fini after a skip. */
 static void filesystem_only(void)

@@ -50,6 +50,7 @@ struct redis_broker {
     struct sl_redis_pool *pool; /* a reference */
     char *prefix;               /* owned: "<capability name>:" */
     size_t prefix_len;
+    uint64_t block_ms;    /* longest XREAD BLOCK: BLOCK_SLICE_MS, less with a short REDIS_TIMEOUT */
     pthread_mutex_t lock; /* guards subs; subscriptions are only removed by close */
     struct redis_sub *subs;
 };
@@ -106,6 +107,7 @@ static sl_err redis_open(const struct sl_config *cfg, struct sl_str name,
     pthread_mutex_init(&r->lock, NULL);
     r->prefix_len = prefix.len;
     r->prefix = sl_buf_detach(&prefix);
+    r->block_ms = SL_MAX(SL_MIN((uint64_t)BLOCK_SLICE_MS, timeout_ms / 2), (uint64_t)1);
     /* no connection yet: a server that is down fails the first call, not start-up */
     sl_err rc = sl_redis_pool_get(RESOURCE, url, timeout_ms, &r->pool, err);
     if (rc != SL_OK) {
@@ -308,7 +310,7 @@ static sl_err redis_receive(struct sl_msg_broker *b, struct sl_str token, uint64
         uint64_t spent = now_ms() - start;
         uint64_t left = spent >= timeout_ms ? 0 : timeout_ms - spent;
         bool got = false;
-        rc = read_one(r, s, SL_MIN(left, (uint64_t)BLOCK_SLICE_MS), out, &got, err);
+        rc = read_one(r, s, SL_MIN(left, r->block_ms), out, &got, err);
         if (rc != SL_OK || got)
             break;
         if (left == 0 || now_ms() - start >= timeout_ms) {
