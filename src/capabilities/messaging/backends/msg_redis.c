@@ -2,9 +2,8 @@
 /*
  * msg_redis.c -- messaging.redis: one Redis stream per topic, named
  * "<capability name>:<topic>" (':' and '%' of the topic escaped), over the
- * shared pools of net/redis_conn.c. A subscription is a token and the ID of
- * the last entry it took; receive reads the next entry with XREAD. Built into
- * the slight-redis module (loaded on demand by msg_registry.c).
+ * pools of net/redis_conn.c. A subscription is a token and the ID of the last
+ * entry it took; receive XREADs the next one. In the slight-redis module.
  */
 #include "sl_common.h"
 
