@@ -117,11 +117,9 @@ static sl_err store_get(const struct sl_slightfile *sf, enum sl_slightfile_store
         return rc;
     }
     case SL_SLIGHTFILE_STORE_AZAPP:
+        return sl_cfgs_read("azapp", key, out, err);
     default:
-        return sl_error_set(err, SL_EUNSUPPORTED,
-                            "the azapp config store is not supported by this version of slight "
-                            "yet (key '%s')",
-                            key);
+        return sl_error_set(err, SL_EINTERNAL, "unknown config store (key '%s')", key);
     }
 }
 

@@ -69,3 +69,22 @@ sl_err sl_cfgs_set(struct sl_cfgs_store *st, struct sl_str key, struct sl_str va
     sl_err rc = check_key(st, key, err);
     return rc == SL_OK ? st->backend->set(st, key, val, err) : rc;
 }
+
+sl_err sl_cfgs_read(const char *backend, const char *key, struct sl_buf *out,
+                    struct sl_error *err)
+{
+    const char *needs = NULL;
+    const struct sl_cfgs_backend *b = sl_cfgs_registry_find(backend, &needs);
+    if (b == NULL)
+        return sl_error_set(err, SL_EUNSUPPORTED, "configs.%s is not built in (needs %s)",
+                            backend, needs ? needs : "a newer slight");
+    static const struct sl_config empty;
+    struct sl_cfgs_store *st = NULL;
+    sl_err rc = b->open(&empty, (struct sl_str){backend, strlen(backend)}, &st, err);
+    if (rc != SL_OK)
+        return rc;
+    st->backend = b;
+    rc = sl_cfgs_get(st, (struct sl_str){key, strlen(key)}, out, err);
+    sl_cfgs_close(st);
+    return rc;
+}

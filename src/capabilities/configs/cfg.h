@@ -42,6 +42,16 @@ sl_err sl_cfgs_get(struct sl_cfgs_store *st, struct sl_str key, struct sl_buf *v
 sl_err sl_cfgs_set(struct sl_cfgs_store *st, struct sl_str key, struct sl_str val,
                    struct sl_error *err);
 
+/*
+ * Reads key from a store of configs.<backend> opened with an empty config
+ * (the azapp store of `${azapp.KEY}` references and a v0.1 secret_store,
+ * resolved at start-up), appending the value to *out. Errors as
+ * sl_cfgs_open and sl_cfgs_get; SL_EUNSUPPORTED when the backend is not
+ * built in.
+ */
+sl_err sl_cfgs_read(const char *backend, const char *key, struct sl_buf *out,
+                    struct sl_error *err);
+
 /* Calls every built-in backend's shutdown (process exit, tests). */
 void sl_cfgs_shutdown(void);
 

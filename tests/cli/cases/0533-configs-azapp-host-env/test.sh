@@ -35,3 +35,13 @@ set greeting: io-error: configs.azapp: failed to set 'greeting': maximum number 
 *) echo "got:"; echo "$out"; exit 1 ;;
 esac
 ! grep -q 'c2VjcmV0' <<<"$out"
+# ${azapp.KEY} references are read from the service at start-up: a failure
+# stops the run (exit 1) naming the file, line, capability and key
+printf 'specversion = "0.2"\n\n[[capability]]\nresource = "keyvalue.filesystem"\nname = "s"\n    [capability.configs]\n    BASE_DIR = "${azapp.data-dir}"\n' > ref.toml
+rc=0; out=$("$SLIGHT" -c ref.toml run "$APP" 2>&1) || rc=$?
+[ "$rc" = 1 ] || { echo "rc $rc: $out"; exit 1; }
+case "$out" in
+*'ref.toml:7: keyvalue.filesystem config BASE_DIR = "${azapp.data-dir}": configs.azapp: failed to get '\''data-dir'\'': maximum number of retries reached'*) ;;
+*) echo "ref got:"; echo "$out"; exit 1 ;;
+esac
+! grep -q 'c2VjcmV0' <<<"$out"
