@@ -35,7 +35,7 @@ static const char bindgen_usage[] =
     "languages: c (rust and js are not supported yet)\n"
     "\n"
     "options:\n"
-    "  -o, --output DIR    where to write the files (default: .)\n"
+    "  -o, --output DIR    where to write the files, created if needed (default: .)\n"
     "      --export        the guest implements the interface (http-handler)\n"
     "  -h, --help          print this help\n";
 
@@ -65,7 +65,9 @@ sl_err sl_cli_bindgen_c(const char *wit, const char *dir, bool export, struct sl
                           rc == SL_EINVAL ? "the bindings would be too large" : sl_err_str(rc));
         goto out;
     }
-    rc = write_file(dir, sl_buf_cstr(&name), ".h", &h, err);
+    rc = sl_fs_mkdirs(dir, 0755, err); /* -o DIR need not exist yet */
+    if (rc == SL_OK)
+        rc = write_file(dir, sl_buf_cstr(&name), ".h", &h, err);
     if (rc == SL_OK)
         rc = write_file(dir, sl_buf_cstr(&name), ".c", &c, err);
 out:
