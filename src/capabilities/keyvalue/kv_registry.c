@@ -8,7 +8,7 @@
 
 #include "kv.h"
 
-#include "common/modload.h"
+#include "capabilities/backend_module.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -30,60 +30,29 @@
  * keyvalue.sqlite in slight-sqlite, keyvalue.redis in slight-redis (hiredis),
  * keyvalue.azblob and keyvalue.awsdynamodb in slight-cloud (libcurl, cJSON).
  */
-struct module {
-    const char *name;        /* "redis" -> slight-redis.so */
-    const char *version_sym; /* the module's version function */
-    bool tried;              /* under module_lock */
-    void *handle;
-    char missing[sizeof(((struct sl_error *)0)->msg) + 32]; /* why not, after "needs" */
-};
 
-static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define MODULE(n) {n, "sl_" n "_module_version", false, NULL, ""}
 #if SL_HAVE_KV_SQLITE
-static struct module sqlite_module = MODULE("sqlite");
+static struct sl_backend_module sqlite_module = SL_BACKEND_MODULE("sqlite");
 #endif
 #if SL_HAVE_KV_REDIS
-static struct module redis_module = MODULE("redis");
+static struct sl_backend_module redis_module = SL_BACKEND_MODULE("redis");
 #endif
 #if SL_HAVE_KV_CLOUD
-static struct module cloud_module = MODULE("cloud");
+static struct sl_backend_module cloud_module = SL_BACKEND_MODULE("cloud");
 #endif
 
 /* The backend sym of module m, loading it once; NULL with *needs saying why. */
-SL_UNUSED static const struct sl_kv_backend *module_backend(struct module *m, const char *sym,
-                                                  const char **needs)
+SL_UNUSED static const struct sl_kv_backend *module_backend(struct sl_backend_module *m,
+                                                 const char *sym, const char **needs)
 {
-    pthread_mutex_lock(&module_lock);
-    if (!m->tried) {
-        struct sl_error err = SL_ERROR_INIT;
-        m->tried = true;
-        if (sl_modload_open(m->name, m->version_sym, &m->handle, &err) != SL_OK) {
-            /* read after "needs": "the slight-redis module ..., which is not installed (...)" */
-            const char *verb = strstr(err.msg, " is not ");
-            if (verb != NULL)
-                snprintf(m->missing, sizeof(m->missing), "%.*s, which%s", (int)(verb - err.msg),
-                         err.msg, verb);
-            else
-                snprintf(m->missing, sizeof(m->missing), "%s", err.msg);
-        }
-    }
-    pthread_mutex_unlock(&module_lock);
-    const struct sl_kv_backend *b = m->handle ? sl_modload_sym(m->handle, sym) : NULL;
-    if (m->handle != NULL && (b == NULL || b->version != SL_KV_BACKEND_V1)) {
-        b = NULL;
-        *needs = "a module of this slight with its keyvalue backend (reinstall slight)";
-    } else
-        *needs = b ? NULL : m->missing;
-    return b;
+    return sl_backend_module_find(m, sym, SL_KV_BACKEND_V1, needs);
 }
 
 static const struct {
     const char *name;
     const struct sl_kv_backend *backend; /* built into the core */
     const char *needs;                   /* not built: the missing library */
-    struct module *module;               /* else: in this module, as symbol sym */
+    struct sl_backend_module *module; /* else: in this module, as symbol sym */
     const char *sym;
 } registry[] = {
     {"filesystem", &sl_kv_backend_filesystem, NULL, NULL, NULL},

@@ -9,7 +9,7 @@
 
 #include "msg.h"
 
-#include "common/modload.h"
+#include "capabilities/backend_module.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -24,56 +24,25 @@
  * cost"), loaded the first time a slightfile names one of them:
  * messaging.redis in slight-redis (hiredis), with keyvalue.redis.
  */
-struct module {
-    const char *name;        /* "redis" -> slight-redis.so */
-    const char *version_sym; /* the module's version function */
-    bool tried;              /* under module_lock */
-    void *handle;
-    char missing[sizeof(((struct sl_error *)0)->msg) + 32]; /* why not, after "needs" */
-};
 
-static pthread_mutex_t module_lock = PTHREAD_MUTEX_INITIALIZER;
-
-#define MODULE(n) {n, "sl_" n "_module_version", false, NULL, ""}
 #if SL_HAVE_MSG_REDIS
-static struct module redis_module = MODULE("redis");
+static struct sl_backend_module redis_module = SL_BACKEND_MODULE("redis");
 /* Set only in a program that links msg_redis.c in (the tests): used instead of the module. */
 extern const struct sl_msg_backend sl_msg_backend_redis __attribute__((weak));
 #endif
 
 /* The backend sym of module m, loading it once; NULL with *needs saying why. */
-SL_UNUSED static const struct sl_msg_backend *module_backend(struct module *m, const char *sym,
-                                                             const char **needs)
+SL_UNUSED static const struct sl_msg_backend *module_backend(struct sl_backend_module *m,
+                                                 const char *sym, const char **needs)
 {
-    pthread_mutex_lock(&module_lock);
-    if (!m->tried) {
-        struct sl_error err = SL_ERROR_INIT;
-        m->tried = true;
-        if (sl_modload_open(m->name, m->version_sym, &m->handle, &err) != SL_OK) {
-            /* read after "needs": "the slight-redis module ..., which is not installed (...)" */
-            const char *verb = strstr(err.msg, " is not ");
-            if (verb != NULL)
-                snprintf(m->missing, sizeof(m->missing), "%.*s, which%s", (int)(verb - err.msg),
-                         err.msg, verb);
-            else
-                snprintf(m->missing, sizeof(m->missing), "%s", err.msg);
-        }
-    }
-    pthread_mutex_unlock(&module_lock);
-    const struct sl_msg_backend *b = m->handle ? sl_modload_sym(m->handle, sym) : NULL;
-    if (m->handle != NULL && (b == NULL || b->version != SL_MSG_BACKEND_V1)) {
-        b = NULL;
-        *needs = "a module of this slight with its messaging backend (reinstall slight)";
-    } else
-        *needs = b ? NULL : m->missing;
-    return b;
+    return sl_backend_module_find(m, sym, SL_MSG_BACKEND_V1, needs);
 }
 
 static const struct {
     const char *resource;
     const struct sl_msg_backend *backend; /* built into the core (or linked in) */
     const char *needs;                    /* not built: the missing library */
-    struct module *module;                /* else: in this module, as symbol sym */
+    struct sl_backend_module *module; /* else: in this module, as symbol sym */
     const char *sym;
 } registry[] = {
     {"messaging.filesystem", &sl_msg_backend_filesystem, NULL, NULL, NULL},
@@ -90,7 +59,9 @@ static const struct {
     {"messaging.azsbus", NULL, "libcurl; coming in a later release", NULL, NULL},
 };
 
-/* Backends resolved so far (for shutdown), under module_lock. */
+static pthread_mutex_t resolved_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Backends resolved so far (for shutdown), under resolved_lock. */
 static const struct sl_msg_backend *resolved[SL_ARRAY_SIZE(registry)];
 
 static const char *backend_of(size_t i)
@@ -106,9 +77,9 @@ static const struct sl_msg_backend *row_backend(size_t i, const char **needs)
     if (b == NULL && registry[i].module != NULL)
         b = module_backend(registry[i].module, registry[i].sym, needs);
     if (b != NULL) {
-        pthread_mutex_lock(&module_lock);
+        pthread_mutex_lock(&resolved_lock);
         resolved[i] = b;
-        pthread_mutex_unlock(&module_lock);
+        pthread_mutex_unlock(&resolved_lock);
     }
     return b;
 }
@@ -132,9 +103,9 @@ void sl_msg_registry_shutdown(void)
 {
     /* the built-in backends, and those of the modules that were loaded */
     for (size_t i = 0; i < SL_ARRAY_SIZE(registry); i++) {
-        pthread_mutex_lock(&module_lock);
+        pthread_mutex_lock(&resolved_lock);
         const struct sl_msg_backend *b = registry[i].backend ? registry[i].backend : resolved[i];
-        pthread_mutex_unlock(&module_lock);
+        pthread_mutex_unlock(&resolved_lock);
         if (b != NULL && b->shutdown != NULL)
             b->shutdown();
     }
