@@ -11,6 +11,7 @@
 
 #include "common/buf.h"
 #include "common/mem.h"
+#include "common/units.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -21,6 +22,25 @@
 #include <sys/time.h>
 
 #include <hiredis/hiredis.h>
+
+sl_err sl_redis_config(const struct sl_config *cfg, const char *resource, const char **url,
+                       uint64_t *timeout_ms, struct sl_error *err)
+{
+    *url = sl_config_get(cfg, "REDIS_ADDRESS");
+    if (*url == NULL)
+        return sl_error_set(err, SL_ECONFIG, "%s: needs config 'REDIS_ADDRESS'", resource);
+    *timeout_ms = SL_REDIS_DEFAULT_TIMEOUT_MS;
+    const char *t = sl_config_get(cfg, "REDIS_TIMEOUT");
+    if (t != NULL) {
+        if (sl_parse_duration(t, timeout_ms, err) != SL_OK) {
+            sl_error_prefix(err, "%s: REDIS_TIMEOUT", resource);
+            return sl_error_recode(err, SL_ECONFIG);
+        }
+        if (*timeout_ms == 0)
+            return sl_error_set(err, SL_ECONFIG, "%s: REDIS_TIMEOUT must not be zero", resource);
+    }
+    return SL_OK;
+}
 
 /* Idle connections kept per pool; more are closed when released. */
 #define MAX_IDLE 16

@@ -11,6 +11,7 @@
 
 #include "sl_common.h"
 
+#include "capabilities/cap_config.h"
 #include "common/err.h"
 
 struct redisReply;
@@ -52,6 +53,15 @@ void sl_redis_addr_release(struct sl_redis_addr *a);
 
 /* Connections to one address; opaque. */
 struct sl_redis_pool;
+
+/*
+ * The Redis keys of a backend's config: REDIS_ADDRESS (required; *url is
+ * borrowed from cfg) and REDIS_TIMEOUT (a duration, not zero; default
+ * SL_REDIS_DEFAULT_TIMEOUT_MS). A missing or bad key is SL_ECONFIG with a
+ * message starting with resource ("keyvalue.redis: ...").
+ */
+sl_err sl_redis_config(const struct sl_config *cfg, const char *resource, const char **url,
+                       uint64_t *timeout_ms, struct sl_error *err);
 
 /*
  * The pool of url (a REDIS_ADDRESS) with this connect and command timeout,

@@ -11,7 +11,6 @@
 #include "capabilities/keyvalue/kv_backend.h"
 
 #include "common/mem.h"
-#include "common/units.h"
 #include "net/redis_conn.h"
 #include "sl_config.h"
 
@@ -92,19 +91,11 @@ static sl_err redis_open(const struct sl_config *cfg, struct sl_str name, struct
                          struct sl_error *err)
 {
     *out = NULL;
-    const char *url = sl_config_get(cfg, "REDIS_ADDRESS");
-    if (url == NULL)
-        return sl_error_set(err, SL_ECONFIG, RESOURCE ": needs config 'REDIS_ADDRESS'");
-    uint64_t timeout_ms = SL_REDIS_DEFAULT_TIMEOUT_MS;
-    const char *t = sl_config_get(cfg, "REDIS_TIMEOUT");
-    if (t != NULL) {
-        if (sl_parse_duration(t, &timeout_ms, err) != SL_OK) {
-            sl_error_prefix(err, RESOURCE ": REDIS_TIMEOUT");
-            return sl_error_recode(err, SL_ECONFIG);
-        }
-        if (timeout_ms == 0)
-            return sl_error_set(err, SL_ECONFIG, RESOURCE ": REDIS_TIMEOUT must not be zero");
-    }
+    const char *url;
+    uint64_t timeout_ms;
+    sl_err rc = sl_redis_config(cfg, RESOURCE, &url, &timeout_ms, err);
+    if (rc != SL_OK)
+        return rc;
     struct kv_redis_store *s = sl_calloc(1, sizeof(*s));
     if (s == NULL)
         return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
@@ -113,7 +104,7 @@ static sl_err redis_open(const struct sl_config *cfg, struct sl_str name, struct
         return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
     }
     /* no connection yet: a server that is down fails the first call, not open */
-    sl_err rc = sl_redis_pool_get(RESOURCE, url, timeout_ms, &s->pool, err);
+    rc = sl_redis_pool_get(RESOURCE, url, timeout_ms, &s->pool, err);
     if (rc != SL_OK) {
         redis_close(&s->base);
         return rc;

@@ -10,7 +10,6 @@
 #include "capabilities/messaging/msg_backend.h"
 
 #include "common/mem.h"
-#include "common/units.h"
 #include "net/redis_conn.h"
 
 #include <pthread.h>
@@ -82,19 +81,11 @@ static sl_err redis_open(const struct sl_config *cfg, struct sl_str name,
                          struct sl_msg_broker **out, struct sl_error *err)
 {
     *out = NULL;
-    const char *url = sl_config_get(cfg, "REDIS_ADDRESS");
-    if (url == NULL)
-        return sl_error_set(err, SL_ECONFIG, RESOURCE ": needs config 'REDIS_ADDRESS'");
-    uint64_t timeout_ms = SL_REDIS_DEFAULT_TIMEOUT_MS;
-    const char *t = sl_config_get(cfg, "REDIS_TIMEOUT");
-    if (t != NULL) {
-        if (sl_parse_duration(t, &timeout_ms, err) != SL_OK) {
-            sl_error_prefix(err, RESOURCE ": REDIS_TIMEOUT");
-            return sl_error_recode(err, SL_ECONFIG);
-        }
-        if (timeout_ms == 0)
-            return sl_error_set(err, SL_ECONFIG, RESOURCE ": REDIS_TIMEOUT must not be zero");
-    }
+    const char *url;
+    uint64_t timeout_ms;
+    sl_err rc = sl_redis_config(cfg, RESOURCE, &url, &timeout_ms, err);
+    if (rc != SL_OK)
+        return rc;
     struct redis_broker *r = sl_calloc(1, sizeof(*r));
     struct sl_buf prefix = SL_BUF_INIT;
     if (r == NULL || sl_buf_append(&prefix, name.ptr, name.len) != SL_OK
@@ -108,7 +99,7 @@ static sl_err redis_open(const struct sl_config *cfg, struct sl_str name,
     r->prefix = sl_buf_detach(&prefix);
     r->block_ms = SL_MAX(SL_MIN((uint64_t)BLOCK_SLICE_MS, timeout_ms / 2), (uint64_t)1);
     /* no connection yet: a server that is down fails the first call, not start-up */
-    sl_err rc = sl_redis_pool_get(RESOURCE, url, timeout_ms, &r->pool, err);
+    rc = sl_redis_pool_get(RESOURCE, url, timeout_ms, &r->pool, err);
     if (rc != SL_OK) {
         redis_close(&r->base);
         return rc;
