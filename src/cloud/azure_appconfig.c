@@ -9,6 +9,7 @@
 
 #include "azure_appconfig.h"
 
+#include "cloud/azure_sharedkey.h"
 #include "cloud/http_client.h"
 #include "common/mem.h"
 
@@ -40,33 +41,16 @@ sl_err sl_azapp_string_to_sign(const struct sl_azapp_signed_request *r, struct s
 sl_err sl_azapp_authorization(const struct sl_azapp_signed_request *r, const char *credential,
                               const char *secret_b64, struct sl_buf *out, struct sl_error *err)
 {
-    if (sodium_init() < 0)
-        return sl_error_set(err, SL_EINTERNAL, "cannot initialize libsodium");
-    unsigned char key[256];
-    size_t key_len = 0;
-    if (sodium_base642bin(key, sizeof(key), secret_b64, strlen(secret_b64), " \n", &key_len, NULL,
-                          sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        key_len == 0) {
-        sodium_memzero(key, sizeof(key));
-        return sl_error_set(err, SL_EAUTH, "the access key secret is not valid base64");
-    }
     struct sl_buf sts = SL_BUF_INIT;
+    char b64[SL_AZURE_HMAC_B64_SIZE];
     if (sl_azapp_string_to_sign(r, &sts) != SL_OK) {
-        sodium_memzero(key, sizeof(key));
         sl_buf_release(&sts);
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     }
-    unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, key, key_len);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)sts.data, sts.len);
-    crypto_auth_hmacsha256_final(&st, mac);
-    sodium_memzero(key, sizeof(key));
-    sodium_memzero(&st, sizeof(st));
+    sl_err rc = sl_azure_hmac_b64(secret_b64, "access key secret", &sts, b64, err);
     sl_buf_release(&sts);
-    char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
-                                       sodium_base64_VARIANT_ORIGINAL)];
-    sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+    if (rc != SL_OK)
+        return rc;
     if (sl_buf_appendf(out,
                        "HMAC-SHA256 Credential=%s&SignedHeaders=x-ms-date;host;x-ms-content-sha256"
                        "&Signature=%s",

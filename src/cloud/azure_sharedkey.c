@@ -174,9 +174,8 @@ oom:
     return SL_ENOMEM;
 }
 
-sl_err sl_azure_sharedkey_authorization(const struct sl_azure_signed_request *r,
-                                        const char *key_b64, struct sl_buf *out,
-                                        struct sl_error *err)
+sl_err sl_azure_hmac_b64(const char *key_b64, const char *key_name, const struct sl_buf *text,
+                         char out[SL_AZURE_HMAC_B64_SIZE], struct sl_error *err)
 {
     if (sodium_init() < 0)
         return sl_error_set(err, SL_EINTERNAL, "cannot initialize libsodium");
@@ -184,25 +183,40 @@ sl_err sl_azure_sharedkey_authorization(const struct sl_azure_signed_request *r,
     size_t key_len = 0;
     if (sodium_base642bin(key, sizeof(key), key_b64, strlen(key_b64), " \n", &key_len, NULL,
                           sodium_base64_VARIANT_ORIGINAL) != 0 ||
-        key_len == 0)
-        return sl_error_set(err, SL_EAUTH, "the account key is not valid base64");
-    struct sl_buf sts = SL_BUF_INIT;
-    if (sl_azure_string_to_sign(r, &sts) != SL_OK) {
+        key_len == 0) {
         sodium_memzero(key, sizeof(key));
-        sl_buf_release(&sts);
-        return sl_error_set(err, SL_ENOMEM, "out of memory");
+        return sl_error_set(err, SL_EAUTH, "the %s is not valid base64", key_name);
     }
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
     crypto_auth_hmacsha256_state st;
     crypto_auth_hmacsha256_init(&st, key, key_len);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)sts.data, sts.len);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)(text->data ? text->data : ""),
+                                  text->len);
     crypto_auth_hmacsha256_final(&st, mac);
     sodium_memzero(key, sizeof(key));
     sodium_memzero(&st, sizeof(st));
+    _Static_assert(SL_AZURE_HMAC_B64_SIZE == sodium_base64_ENCODED_LEN(
+                       crypto_auth_hmacsha256_BYTES, sodium_base64_VARIANT_ORIGINAL),
+                   "base64 size of a SHA-256 MAC");
+    sodium_bin2base64(out, SL_AZURE_HMAC_B64_SIZE, mac, sizeof(mac),
+                      sodium_base64_VARIANT_ORIGINAL);
+    return SL_OK;
+}
+
+sl_err sl_azure_sharedkey_authorization(const struct sl_azure_signed_request *r,
+                                        const char *key_b64, struct sl_buf *out,
+                                        struct sl_error *err)
+{
+    struct sl_buf sts = SL_BUF_INIT;
+    char b64[SL_AZURE_HMAC_B64_SIZE];
+    if (sl_azure_string_to_sign(r, &sts) != SL_OK) {
+        sl_buf_release(&sts);
+        return sl_error_set(err, SL_ENOMEM, "out of memory");
+    }
+    sl_err rc = sl_azure_hmac_b64(key_b64, "account key", &sts, b64, err);
     sl_buf_release(&sts);
-    char b64[sodium_base64_ENCODED_LEN(crypto_auth_hmacsha256_BYTES,
-                                       sodium_base64_VARIANT_ORIGINAL)];
-    sodium_bin2base64(b64, sizeof(b64), mac, sizeof(mac), sodium_base64_VARIANT_ORIGINAL);
+    if (rc != SL_OK)
+        return rc;
     if (sl_buf_appendf(out, "SharedKey %s:%s", r->account, b64) != SL_OK)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     return SL_OK;

@@ -42,6 +42,18 @@ sl_err sl_azure_string_to_sign(const struct sl_azure_signed_request *r, struct s
  * *out. key_b64 is the account key as given (base64). SL_EAUTH when the key
  * is not valid base64 (the message does not show it), SL_ENOMEM.
  */
+/* Bytes of the base64 text of an HMAC-SHA256, NUL included. */
+#define SL_AZURE_HMAC_B64_SIZE 45
+
+/*
+ * HMAC-SHA256 of text under the base64 key key_b64, as base64 in out: the
+ * signature of Azure's Shared Key and App Configuration schemes. A key that
+ * is not base64 is SL_EAUTH, "the <key_name> is not valid base64" (the key
+ * itself is never shown); the decoded key is wiped.
+ */
+sl_err sl_azure_hmac_b64(const char *key_b64, const char *key_name, const struct sl_buf *text,
+                         char out[SL_AZURE_HMAC_B64_SIZE], struct sl_error *err);
+
 sl_err sl_azure_sharedkey_authorization(const struct sl_azure_signed_request *r,
                                         const char *key_b64, struct sl_buf *out,
                                         struct sl_error *err);
