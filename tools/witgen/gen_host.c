@@ -29,7 +29,6 @@ struct gen {
     sl_err rc;           /* first error; emitters stop adding once set */
     const char *defined[MAX_DEFINED]; /* host struct names already emitted */
     size_t ndefined;
-    struct sl_buf names; /* storage for defined[] (NUL-separated) */
 };
 
 /* ---- output ---- */
@@ -1513,6 +1512,5 @@ sl_err sl_wit_gen_host(struct sl_wit_iface *iface, bool export, struct sl_buf *h
     for (size_t i = 0; i < g.ndefined; i++)
         sl_free((char *)g.defined[i]);
     sl_buf_release(&g.pfx);
-    sl_buf_release(&g.names);
     return g.rc;
 }
