@@ -10,6 +10,7 @@
 #include "aot_split.h"
 #include "common/buf.h"
 #include "common/err.h"
+#include "common/hash.h"
 #include "common/mem.h"
 
 #include <string.h>
@@ -166,20 +167,10 @@ static bool reserve(void **arr, size_t n, size_t *cap, size_t elem)
 
 /* ---------------------------------------------------------------- names */
 
-static uint64_t hash_name(const char *p, size_t n)
-{
-    uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211u;
-    }
-    return h;
-}
-
 static struct name_slot *find_slot(const struct split *s, const char *p, size_t n)
 {
     size_t mask = s->nslots - 1;
-    for (size_t i = (size_t)hash_name(p, n) & mask;; i = (i + 1) & mask) {
+    for (size_t i = (size_t)sl_hash_fnv1a64(p, n) & mask;; i = (i + 1) & mask) {
         struct name_slot *slot = &s->slots[i];
         if (slot->name == NULL || (slot->len == n && memcmp(slot->name, p, n) == 0))
             return slot;

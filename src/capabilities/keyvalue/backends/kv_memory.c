@@ -8,6 +8,7 @@
 
 #include "capabilities/keyvalue/kv_backend.h"
 
+#include "common/hash.h"
 #include "common/mem.h"
 
 #include <pthread.h>
@@ -42,17 +43,6 @@ struct kv_memory_store {
 
 static pthread_mutex_t spaces_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct space *spaces;
-
-/* FNV-1a, 64 bits. */
-static uint64_t hash_bytes(const char *p, size_t len)
-{
-    uint64_t h = 14695981039346656037ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 static void entry_free(struct entry *e)
 {
@@ -171,7 +161,7 @@ static sl_err mem_get(struct sl_kv_store *base, struct sl_str key, struct sl_buf
     struct space *sp = space_of(base);
     sl_err rc = SL_OK;
     pthread_mutex_lock(&sp->lock);
-    struct entry *e = sp->nslots ? *space_find(sp, key, hash_bytes(key.ptr, key.len)) : NULL;
+    struct entry *e = sp->nslots ? *space_find(sp, key, sl_hash_fnv1a64(key.ptr, key.len)) : NULL;
     if (e == NULL)
         rc = sl_error_set(err, SL_ENOTFOUND, RESOURCE ": key '%.*s' not found", (int)key.len,
                           key.ptr);
@@ -193,7 +183,7 @@ static sl_err mem_set(struct sl_kv_store *base, struct sl_str key, struct sl_str
             return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
         memcpy(copy, val.ptr, val.len);
     }
-    uint64_t h = hash_bytes(key.ptr, key.len);
+    uint64_t h = sl_hash_fnv1a64(key.ptr, key.len);
     sl_err rc = SL_OK;
     struct entry *e = NULL;
     pthread_mutex_lock(&sp->lock);
@@ -232,7 +222,7 @@ static sl_err mem_del(struct sl_kv_store *base, struct sl_str key, struct sl_err
     struct entry *gone = NULL;
     pthread_mutex_lock(&sp->lock);
     if (sp->nslots) {
-        struct entry **pp = space_find(sp, key, hash_bytes(key.ptr, key.len));
+        struct entry **pp = space_find(sp, key, sl_hash_fnv1a64(key.ptr, key.len));
         gone = *pp;
         if (gone != NULL) {
             *pp = gone->next;
