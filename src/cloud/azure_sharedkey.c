@@ -69,14 +69,6 @@ static char *value_dup(const char *s)
     return d;
 }
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static char *pct_decode(const char *s, size_t len)
 {
     char *d = sl_malloc(len + 1);
@@ -84,8 +76,9 @@ static char *pct_decode(const char *s, size_t len)
         return NULL;
     size_t o = 0;
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
-            d[o++] = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+        if (s[i] == '%' && i + 2 < len && sl_hex_value(s[i + 1]) >= 0
+            && sl_hex_value(s[i + 2]) >= 0) {
+            d[o++] = (char)(sl_hex_value(s[i + 1]) * 16 + sl_hex_value(s[i + 2]));
             i += 2;
         } else {
             d[o++] = s[i] == '+' ? ' ' : s[i];

@@ -33,6 +33,18 @@
 #define SL_BUG(...) sl_bug(__FILE__, __LINE__, __VA_ARGS__)
 SL_NORETURN void sl_bug(const char *file, int line, const char *fmt, ...) SL_PRINTF(3, 4);
 
+/* The value of a hexadecimal digit (either case), or -1 for any other byte. */
+static inline int sl_hex_value(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* A borrowed, not necessarily NUL-terminated string. */
 struct sl_str {
     const char *ptr;

@@ -47,17 +47,6 @@ sl_err sl_redis_config(const struct sl_config *cfg, const char *resource, const 
 
 /* ---- REDIS_ADDRESS ------------------------------------------------------ */
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* A copy of (s, len) with %XX decoded; NULL on a bad escape (*bad set) or no memory. */
 static char *decode(const char *s, size_t len, bool *bad)
 {
@@ -70,8 +59,8 @@ static char *decode(const char *s, size_t len, bool *bad)
             out[o++] = s[i];
             continue;
         }
-        int hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-        int lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+        int hi = i + 2 < len ? sl_hex_value(s[i + 1]) : -1;
+        int lo = i + 2 < len ? sl_hex_value(s[i + 2]) : -1;
         if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
             sl_free(out);
             *bad = true;

@@ -162,17 +162,6 @@ sl_err sl_http_router_add(const struct sl_http_router *r, enum sl_http_method m,
     return SL_OK;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 sl_err sl_http_path_decode(struct sl_str target, struct sl_buf *out)
 {
     sl_buf_reset(out);
@@ -185,8 +174,8 @@ sl_err sl_http_path_decode(struct sl_str target, struct sl_buf *out)
     for (size_t i = 0; i < n; i++) {
         char c = target.ptr[i];
         int hi, lo;
-        if (c == '%' && i + 2 < n && (hi = hexval(target.ptr[i + 1])) >= 0
-            && (lo = hexval(target.ptr[i + 2])) >= 0) {
+        if (c == '%' && i + 2 < n && (hi = sl_hex_value(target.ptr[i + 1])) >= 0
+            && (lo = sl_hex_value(target.ptr[i + 2])) >= 0) {
             c = (char)(hi * 16 + lo);
             i += 2;
         }

@@ -338,14 +338,6 @@ static bool xml_element(const char **p, const char *end, const char *tag, struct
     return false;
 }
 
-static int hexval(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 static sl_err append_utf8(struct sl_buf *b, unsigned long cp)
 {
     char u[4];
@@ -394,8 +386,10 @@ static sl_err xml_text(struct sl_str t, bool encoded, struct sl_buf *out)
             if (!done && semi && n > 2 && p[1] == '#') {
                 unsigned long cp = 0;
                 bool hex = p[2] == 'x' || p[2] == 'X';
-                for (size_t k = hex ? 3 : 2; k < n; k++)
-                    cp = cp * (hex ? 16 : 10) + (unsigned long)(hex ? hexval(p[k]) : p[k] - '0');
+                for (size_t k = hex ? 3 : 2; k < n; k++) {
+                    int digit = hex ? sl_hex_value(p[k]) : p[k] - '0';
+                    cp = cp * (hex ? 16 : 10) + (unsigned long)digit;
+                }
                 rc = append_utf8(out, cp);
                 done = true;
             }
@@ -403,9 +397,9 @@ static sl_err xml_text(struct sl_str t, bool encoded, struct sl_buf *out)
                 i += n;
                 continue;
             }
-        } else if (encoded && *p == '%' && i + 2 < t.len && hexval(p[1]) >= 0 &&
-                   hexval(p[2]) >= 0) {
-            char c = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+        } else if (encoded && *p == '%' && i + 2 < t.len && sl_hex_value(p[1]) >= 0 &&
+                   sl_hex_value(p[2]) >= 0) {
+            char c = (char)(sl_hex_value(p[1]) * 16 + sl_hex_value(p[2]));
             rc = sl_buf_append(out, &c, 1);
             i += 2;
             continue;
