@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # services.sh -- the real servers the test suites talk to, run as plain
 # processes on 127.0.0.1 with free ports and a temporary directory (no
-# Docker, no systemd: ../shared/design/SERVICES.md). Redis; Azurite (Azure
+# Docker, no systemd: ../shared/design/SERVICES.md). Redis, Mosquitto and
+# NATS (started at once), RabbitMQ (in the background: it boots in about
+# 10 s); Azurite (Azure
 # Blob) and dynalite (DynamoDB) from npm, installed once into
 # $SLIGHT_NPM_DIR (default build-services/) and started in the background so
 # that they come up while the build runs (services_wait waits for them).
@@ -17,6 +19,11 @@
 #          SLIGHT_TEST_AZURITE_CONNSTR=<an Azure connection string for Azurite>
 #          SLIGHT_TEST_DYNAMODB_ENDPOINT=http://127.0.0.1:PORT
 #          SLIGHT_TEST_NPM_BIN=<the node_modules/.bin holding azurite-blob and dynalite>
+#          SLIGHT_TEST_MOSQUITTO_PORT=PORT (on 127.0.0.1, anonymous)
+#          SLIGHT_TEST_NATS=nats://127.0.0.1:PORT
+#          SLIGHT_TEST_AMQP=amqp://guest:guest@127.0.0.1:PORT (vhost /)
+# A service whose server is not installed is left out (its variable unset:
+# the tests that need it skip, or fail under CI=true).
 SLIGHT_SERVICES_DIR=${SLIGHT_SERVICES_DIR:-${TMPDIR:-/tmp}/slight-services-$(id -u)}
 SLIGHT_NPM_DIR=${SLIGHT_NPM_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/build-services}
 # Pinned as SERVICES.md says (azurite 3.37 needs node 22).
@@ -57,6 +64,90 @@ _svc_start_redis() {
   echo "services: redis-server did not start; its log:" >&2
   tail -n 20 "$d/redis.log" >&2 2>/dev/null
   return 1
+}
+
+# NAME PORT CHECK... : waits up to 10 s until CHECK succeeds while PID $3 runs.
+_svc_wait_ready() {
+  local name=$1 port=$2 pid=$3 i
+  shift 3
+  for i in $(seq 1 100); do
+    if "$@" >/dev/null 2>&1; then
+      echo "services: $name $pid on 127.0.0.1:$port" >&2
+      return 0
+    fi
+    _svc_alive "$pid" || break
+    sleep 0.1
+  done
+  echo "services: $name did not start; its log:" >&2
+  tail -n 20 "$SLIGHT_SERVICES_DIR/$name/log" >&2 2>/dev/null
+  kill "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  return 1
+}
+
+_svc_start_mosquitto() {
+  local d=$SLIGHT_SERVICES_DIR/mosquitto port pid
+  command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || return 0
+  mkdir -p "$d" || return 1
+  port=$(_svc_free_port) || return 1
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n' \
+    "$port" > "$d/mosquitto.conf"
+  PATH=$PATH:/usr/sbin mosquitto -c "$d/mosquitto.conf" </dev/null >"$d/log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$d/pid"
+  _svc_wait_ready mosquitto "$port" "$pid" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || return 1
+  echo "export SLIGHT_TEST_MOSQUITTO_PORT=$port" >> "$SLIGHT_SERVICES_DIR/env"
+}
+
+_svc_start_nats() {
+  local d=$SLIGHT_SERVICES_DIR/nats port mport pid
+  command -v nats-server >/dev/null || return 0
+  mkdir -p "$d" || return 1
+  port=$(_svc_free_port) && mport=$(_svc_free_port) || return 1
+  nats-server -a 127.0.0.1 -p "$port" -m "$mport" -js -sd "$d/js" </dev/null >"$d/log" 2>&1 &
+  pid=$!
+  echo "$pid" > "$d/pid"
+  _svc_wait_ready nats "$port" "$pid" curl -fs --max-time 1 "http://127.0.0.1:$mport/healthz" || return 1
+  echo "export SLIGHT_TEST_NATS=nats://127.0.0.1:$port" >> "$SLIGHT_SERVICES_DIR/env"
+}
+
+# RabbitMQ, run in the background by services_start (SERVICES.md §2.6: the
+# broker itself, not the /usr/sbin wrapper; our own epmd so that it does
+# not outlive the broker). Records the outcome in rabbitmq.rc.
+_svc_rabbitmq() {
+  local d=$SLIGHT_SERVICES_DIR/rabbitmq port=$1 epmd_port dist_port pid epid i rc=1
+  mkdir -p "$d/home" "$d/log" || { echo 1 > "$SLIGHT_SERVICES_DIR/rabbitmq.rc"; return 1; }
+  epmd_port=$(_svc_free_port) && dist_port=$(_svc_free_port) || { echo 1 > "$SLIGHT_SERVICES_DIR/rabbitmq.rc"; return 1; }
+  echo '[].' > "$d/enabled_plugins"
+  echo 'loopback_users.guest = true' > "$d/rabbitmq.conf"
+  epmd -address 127.0.0.1 -port "$epmd_port" </dev/null >"$d/epmd.log" 2>&1 &
+  epid=$!
+  echo "$epid" > "$d/epmd.pid" # stopped after the broker (services_stop)
+  env HOME="$d/home" RABBITMQ_NODENAME=rabbit@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT="$dist_port" ERL_EPMD_ADDRESS=127.0.0.1 \
+    ERL_EPMD_PORT="$epmd_port" RABBITMQ_MNESIA_BASE="$d/mnesia" RABBITMQ_LOG_BASE="$d/log" \
+    RABBITMQ_CONFIG_FILE="$d/rabbitmq" RABBITMQ_ENABLED_PLUGINS_FILE="$d/enabled_plugins" \
+    RABBITMQ_PID_FILE="$d/beam.pid" \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+    /usr/lib/rabbitmq/bin/rabbitmq-server </dev/null >"$d/log/stdout" 2>&1 &
+  pid=$!
+  for i in $(seq 1 600); do # first start after install: about 15 s
+    if amqp-declare-queue -u "amqp://guest:guest@127.0.0.1:$port" -q ci-ready >/dev/null 2>&1; then
+      echo "services: rabbitmq $(cat "$d/beam.pid" 2>/dev/null) on 127.0.0.1:$port" >&2
+      rc=0
+      break
+    fi
+    _svc_alive "$pid" || break
+    sleep 0.1
+  done
+  [ -f "$d/beam.pid" ] && cp "$d/beam.pid" "$d/pid"
+  if [ $rc != 0 ]; then
+    echo "services: rabbitmq did not start within 60 s; its log:" >&2
+    tail -n 20 "$d/log/stdout" >&2 2>/dev/null
+  fi
+  echo "$rc" > "$SLIGHT_SERVICES_DIR/rabbitmq.rc"
+  wait "$pid" 2>/dev/null # the sh wrapper ends with the broker
+  return $rc
 }
 
 # npm packages into $SLIGHT_NPM_DIR, once (their install scripts are not needed).
@@ -119,9 +210,19 @@ _svc_emulators() {
 }
 
 # Waits (up to 3 minutes: a first npm install takes about 30 s) for the
-# emulators started by services_start; fails when one did not start.
+# emulators and RabbitMQ started by services_start; fails when one did not start.
 services_wait() {
   local i
+  if [ -n "${_SVC_AMQP_JOB:-}" ]; then
+    for i in $(seq 1 900); do
+      [ -f "$SLIGHT_SERVICES_DIR/rabbitmq.rc" ] && break
+      sleep 0.1
+    done
+    [ "$(cat "$SLIGHT_SERVICES_DIR/rabbitmq.rc" 2>/dev/null)" = 0 ] || {
+      echo "services: rabbitmq did not start" >&2
+      return 1
+    }
+  fi
   for i in $(seq 1 1800); do
     if [ -f "$SLIGHT_SERVICES_DIR/emulators.rc" ]; then
       [ -n "${_SVC_EMU_JOB:-}" ] && wait "$_SVC_EMU_JOB" 2>/dev/null
@@ -142,7 +243,7 @@ services_stop() {
     kill "$_SVC_EMU_JOB" 2>/dev/null
     wait "$_SVC_EMU_JOB" 2>/dev/null
   fi
-  for f in "$SLIGHT_SERVICES_DIR"/*/pid; do
+  for f in "$SLIGHT_SERVICES_DIR"/*/pid "$SLIGHT_SERVICES_DIR"/rabbitmq/beam.pid; do
     [ -f "$f" ] || continue
     pid=$(cat "$f")
     kill "$pid" 2>/dev/null
@@ -153,6 +254,15 @@ services_stop() {
     _svc_alive "$pid" && kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null # reaps it when this shell started it
   done
+  for f in "$SLIGHT_SERVICES_DIR"/*/epmd.pid; do # after the broker that used it
+    [ -f "$f" ] || continue
+    kill "$(cat "$f")" 2>/dev/null
+    wait "$(cat "$f")" 2>/dev/null
+  done
+  if [ -n "${_SVC_AMQP_JOB:-}" ]; then
+    kill "$_SVC_AMQP_JOB" 2>/dev/null
+    wait "$_SVC_AMQP_JOB" 2>/dev/null
+  fi
   rm -rf "$SLIGHT_SERVICES_DIR"
 }
 
@@ -160,8 +270,16 @@ services_start() {
   services_stop
   mkdir -p "$SLIGHT_SERVICES_DIR" || return 1
   : > "$SLIGHT_SERVICES_DIR/env"
+  local az_port dy_port amqp_port
+  if [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && command -v amqp-declare-queue >/dev/null; then
+    amqp_port=$(_svc_free_port) || return 1 # started first: it takes longest
+    echo "export SLIGHT_TEST_AMQP=amqp://guest:guest@127.0.0.1:$amqp_port" >> "$SLIGHT_SERVICES_DIR/env"
+    _svc_rabbitmq "$amqp_port" &
+    _SVC_AMQP_JOB=$!
+  fi
   _svc_start_redis || return 1
-  local az_port dy_port
+  _svc_start_mosquitto || return 1
+  _svc_start_nats || return 1
   az_port=$(_svc_free_port) && dy_port=$(_svc_free_port) || return 1
   {
     echo "export SLIGHT_TEST_AZURITE_CONNSTR='DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$az_port/devstoreaccount1'"
