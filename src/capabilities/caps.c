@@ -17,6 +17,8 @@
 #include "configs_host.h"
 #include "keyvalue/kv.h"
 #include "keyvalue_host.h"
+#include "http_client/httpc.h"
+#include "http_client_host.h"
 #include "http_server_host.h"
 #include "messaging/msg.h"
 #include "messaging_host.h"
@@ -34,17 +36,18 @@ static const struct {
     {"keyvalue", sl_kv_backend_info},
     {"configs", sl_cfgs_backend_info},
     {"messaging", sl_msg_backend_info},
+    {"http-client", sl_httpc_backend_info}, /* no backend part: asked for "" */
 };
 
 const struct sl_cap_backend_info *sl_caps_backend_info(const char *resource)
 {
     const char *dot = strchr(resource, '.');
     if (dot == NULL)
-        return NULL;
+        dot = resource + strlen(resource); /* "http-client" */
     for (size_t i = 0; i < SL_ARRAY_SIZE(implemented); i++)
         if (strlen(implemented[i].type) == (size_t)(dot - resource)
             && strncmp(resource, implemented[i].type, (size_t)(dot - resource)) == 0)
-            return implemented[i].info(dot + 1);
+            return implemented[i].info(*dot ? dot + 1 : dot);
     return NULL;
 }
 
@@ -59,6 +62,8 @@ size_t sl_caps_host_tables(struct sl_host_fn_table *tables, size_t max)
         tables[n++] = sl_configs_host_fns;
     if (n < max)
         tables[n++] = sl_messaging_host_fns;
+    if (n < max)
+        tables[n++] = sl_http_client_host_fns;
     return n;
 }
 
@@ -87,6 +92,7 @@ void sl_caps_free(struct sl_caps *caps)
     sl_msg_shutdown();
     sl_cfgs_shutdown();
     sl_kv_shutdown();
+    sl_httpc_shutdown();
     for (size_t i = 0; i < caps->n; i++)
         entry_release(&caps->entries[i]);
     sl_free(caps->entries);

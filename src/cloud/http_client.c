@@ -100,6 +100,15 @@ static int url_shown(const char *url)
     return (int)SL_MIN(n, (size_t)300);
 }
 
+/* CURLOPT_XFERINFOFUNCTION: a non-zero answer abandons the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    const struct sl_http_request *req = arg;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return req->stop(req->stop_arg) ? 1 : 0;
+}
+
 static sl_err map_curl_error(const char *what, const struct sl_http_request *req, CURLcode rc,
                              const char *detail, struct sl_error *err)
 {
@@ -118,6 +127,9 @@ static sl_err map_curl_error(const char *what, const struct sl_http_request *req
     case CURLE_GOT_NOTHING:
         return sl_error_set(err, SL_ECONN, "%s: cannot connect to '%.*s': %s", what,
                             url_shown(req->url), req->url, why);
+    case CURLE_ABORTED_BY_CALLBACK:
+        return sl_error_set(err, SL_ETIMEOUT, "%s: %s '%.*s' stopped: the deadline passed", what,
+                            req->method, url_shown(req->url), req->url);
     case CURLE_OUT_OF_MEMORY:
         return sl_error_set(err, SL_ENOMEM, "%s: out of memory", what);
     default:
@@ -154,7 +166,9 @@ sl_err sl_http_perform(const char *what, const struct sl_http_request *req,
     struct sink body = {&resp->body, false}, head = {&resp->headers, false};
     sl_buf_reset(&resp->body);
     sl_buf_reset(&resp->headers);
+    sl_buf_reset(&resp->redirect_url);
     resp->status = 0;
+    resp->curl_code = CURLE_OK;
 
     curl_easy_setopt(h, CURLOPT_URL, req->url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
@@ -178,6 +192,11 @@ sl_err sl_http_perform(const char *what, const struct sl_http_request *req,
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, req->body_len ? req->body : "");
     }
+    if (req->stop != NULL) {
+        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(h, CURLOPT_XFERINFODATA, (void *)req);
+        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    }
     if (req->aws_sigv4 != NULL) {
         curl_easy_setopt(h, CURLOPT_AWS_SIGV4, req->aws_sigv4);
         curl_easy_setopt(h, CURLOPT_USERNAME, req->username ? req->username : "");
@@ -190,11 +209,16 @@ sl_err sl_http_perform(const char *what, const struct sl_http_request *req,
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
     curl_slist_free_all(hdrs);
 
+    resp->curl_code = (int)rc;
     if (body.failed || head.failed)
         return sl_error_set(err, SL_ENOMEM, "%s: out of memory", what);
     if (rc != CURLE_OK)
         return map_curl_error(what, req, rc, detail, err);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    char *location = NULL;
+    if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &location) == CURLE_OK && location != NULL
+        && sl_buf_appends(&resp->redirect_url, location) != SL_OK)
+        return sl_error_set(err, SL_ENOMEM, "%s: out of memory", what);
     if (resp->status == 401 || resp->status == 403)
         return sl_error_set(err, SL_EAUTH, "%s: %s '%.*s': access denied (HTTP %ld)", what,
                             req->method, url_shown(req->url), req->url, resp->status);
@@ -205,7 +229,9 @@ void sl_http_response_release(struct sl_http_response *resp)
 {
     sl_buf_release(&resp->body);
     sl_buf_release(&resp->headers);
+    sl_buf_release(&resp->redirect_url);
     resp->status = 0;
+    resp->curl_code = 0;
 }
 
 bool sl_http_response_header(const struct sl_http_response *resp, const char *name, char *out,

@@ -32,22 +32,29 @@ struct sl_http_request {
     const char *aws_sigv4;
     const char *username; /* access key id for aws_sigv4; never shown */
     const char *password; /* secret key for aws_sigv4; never shown */
+    /* Optional: polled while the request waits; true abandons it (SL_ETIMEOUT) */
+    bool (*stop)(void *arg);
+    void *stop_arg;
 };
 
 struct sl_http_response {
     long status;         /* HTTP status, 0 when no response arrived */
     struct sl_buf body;  /* the response body */
     struct sl_buf headers; /* the raw header lines of the final response */
+    int curl_code;         /* the CURLcode of the transfer (CURLE_OK = 0) */
+    /* a redirect's absolute target (libcurl's CURLINFO_REDIRECT_URL), else empty */
+    struct sl_buf redirect_url;
 };
 
-#define SL_HTTP_RESPONSE_INIT {0, SL_BUF_INIT, SL_BUF_INIT}
+#define SL_HTTP_RESPONSE_INIT {0, SL_BUF_INIT, SL_BUF_INIT, 0, SL_BUF_INIT}
 
 /*
  * Performs req and fills *resp (initialized by the caller with
  * SL_HTTP_RESPONSE_INIT; release it with sl_http_response_release, also on
  * failure). Any HTTP status is SL_OK except 401 and 403, which are SL_EAUTH
  * (resp is filled all the same). Failures without a response: SL_ECONN (DNS,
- * connect, reset, TLS), SL_ETIMEOUT, SL_ENOMEM, SL_EIO. Messages start with
+ * connect, reset, TLS), SL_ETIMEOUT (also when req->stop said so), SL_ENOMEM,
+ * SL_EIO; resp->curl_code then tells the cause precisely. Messages start with
  * `what` ("keyvalue.azblob") and name the host, never credentials.
  * Thread-safe: each thread uses its own connection cache.
  */
