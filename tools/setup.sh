@@ -72,7 +72,24 @@ demo() {
   build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
   build/slight -c build/kvdemo/slightfile.toml run build/kvdemo/app.wasm || exit 1
   configs_demo || exit 1
+  messaging_demo || exit 1
   http_demo
+}
+
+# The messaging demo (examples/messaging): publish, subscribe and receive on
+# messaging.memory, with a running total in keyvalue.filesystem.
+messaging_demo() {
+  log "building the messaging demo (examples/messaging): a topic, its subscriber, a tally"
+  local b=build/msgdemo w
+  rm -rf "$b" && mkdir -p "$b" || return 1
+  for w in messaging keyvalue; do
+    build/tools/witgen/witgen guest-c "wit/$w.wit" "$b/$w.h" "$b/$w.c" || return 1
+  done
+  clang --target=wasm32-wasi --sysroot=/usr -O2 -I "$b" examples/messaging/main.c \
+    "$b/messaging.c" "$b/keyvalue.c" -o "$b/app.wasm" || return 1
+  cp examples/messaging/slightfile.toml "$b/" || return 1
+  log "running it: three orders published, received in order, counted in the store"
+  build/slight -c "$b/slightfile.toml" run "$b/app.wasm"
 }
 
 # The configs demo (examples/configs): a config value from the environment
