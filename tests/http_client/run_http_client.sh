@@ -5,13 +5,17 @@
 # here on a free port of 127.0.0.1). Methods, every status as Ok, binary
 # bodies both ways, headers both ways, params in the query, redirects,
 # ALLOWED_HOSTS, TIMEOUT, connection reuse and each error case. TAP.
-#   run_http_client.sh SLIGHT GUEST.wasm SERVER.py
+# With PROXY.wasm (proxy_guest.c), also http-client inside HTTP handlers.
+#   run_http_client.sh SLIGHT GUEST.wasm SERVER.py [PROXY.wasm]
 set -u
-slight=$1 guest=$2 server=$3
+# the server is local: no proxy from the environment
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+slight=$1 guest=$2 server=$3 proxy=${4:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/slight-httpc.XXXXXX")
-srv=
+srv= app=
 cleanup() {
     [ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+    [ -n "$app" ] && kill "$app" 2>/dev/null && wait "$app" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -180,6 +184,13 @@ g "$T" GET "$U/slow?ms=3000"
 like "TIMEOUT passed: timeout-error" "err timeout-error http-client: GET '$U/slow' timed out"
 g "$T" GET "$U/slow?ms=10"
 has "TIMEOUT not reached" "ok 200" "body slow"
+# the instance's deadline ends a request that would wait far longer (a
+# request that ignored it would hang this test until meson's timeout)
+"$slight" -c "$(sf long 'TIMEOUT = "2h"')" run --timeout 1s "$guest" -- GET "$U/never" \
+    >"$work/out" 2>&1
+echo "rc $?" >>"$work/out"
+has "--timeout ends a request in progress: a deadline trap" "rc 134"
+like "... named as such" "deadline"
 g "$(sf badtimeout 'TIMEOUT = "soon"')" GET "$U/echo"
 like "a bad TIMEOUT: unexpected-error naming it" "err unexpected-error http-client: config TIMEOUT: invalid duration 'soon'"
 g "$(sf zerotimeout 'TIMEOUT = "0s"')" GET "$U/echo"
@@ -213,6 +224,58 @@ printf 'specversion = "0.2"\n[[capability]]\nresource = "http-client"\nname = "c
 g "$work/unknown.toml" GET "$U/echo"
 like "an unknown key is a warning" "http-client ignores config 'RETRIES'"
 has "... and the request is made" "ok 200"
+
+# inside HTTP handlers: worker threads, the request deadline
+if [ -z "$proxy" ] || ! command -v curl >/dev/null; then
+    n=$((n + 1)); echo "ok $n - http-client in HTTP handlers # SKIP no HTTP server or curl"
+else
+    PP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    printf '%s\n' 'specversion = "0.2"' '[[capability]]' 'resource = "http"' 'name = "api"' \
+        '[[capability]]' 'resource = "http-client"' 'name = "out"' '[limits]' 'timeout = "1s"' \
+        >"$work/proxy.toml"
+    "$slight" -c "$work/proxy.toml" run "$proxy" --env PORT="$PP" --env UPSTREAM="$U" \
+        >"$work/app.out" 2>"$work/app.err" &
+    app=$!
+    for _ in $(seq 1 600); do
+        grep -q "listening on" "$work/app.err" 2>/dev/null && break
+        kill -0 "$app" 2>/dev/null || break
+        sleep 0.1
+    done
+    A=http://127.0.0.1:$PP
+    fetch() { curl -s --max-time 60 "$@"; }
+    code() { curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$@"; }
+    fetch "$A/fetch/echo" -o "$work/out"; echo >>"$work/out"
+    fetch "$A/fetch/status/404" >>"$work/out"; echo >>"$work/out"
+    code "$A/fetch/status/404" >>"$work/out"; echo >>"$work/out"
+    fetch "$A/error" >>"$work/out"; echo >>"$work/out"
+    has "a handler's request: status and body" "status 404" "404"
+    like "a handler's request error" "invalid-url: http-client: invalid URL"
+    fetch "$A/fetch/binary" -o "$work/bin"
+    if cmp -s "$work/bin" <(python3 -c 'import sys; sys.stdout.buffer.write(bytes(range(256)))'); then
+        ok "a binary body through a handler"
+    else
+        notok "a binary body through a handler"
+    fi
+    for i in 1 2 3 4 5 6; do fetch "$A/fetch/slow?ms=100" >"$work/par$i" & done
+    wait $(jobs -p | grep -vx "$srv" | grep -vx "$app")
+    cat "$work"/par? >"$work/out"
+    if [ "$(cat "$work/out")" = "slowslowslowslowslowslow" ]; then
+        ok "six handlers at once"
+    else
+        notok "six handlers at once"
+    fi
+    code "$A/fetch/never" >"$work/out"; echo >>"$work/out"
+    has "a handler waiting on a request past the deadline: 504" "504"
+    fetch "$A/fetch/status/201" >"$work/out"; echo >>"$work/out"
+    has "the server goes on" "status 201"
+    kill -TERM "$app"; wait "$app"; rc=$?; app=
+    if [ $rc = 0 ]; then ok "SIGTERM: exit 0"; else notok "SIGTERM: exit $rc"; fi
+    if grep -q "ERROR: \(AddressSanitizer\|LeakSanitizer\)\|runtime error" "$work/app.err"; then
+        cp "$work/app.err" "$work/out"; notok "no sanitizer report"
+    else
+        ok "no sanitizer report"
+    fi
+fi
 
 echo "1..$n"
 exit $failed

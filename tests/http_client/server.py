@@ -9,6 +9,7 @@ printed on stdout). HTTP/1.1 with keep-alive, so connection reuse shows.
   /multi           two Set-Cookie headers and a folded one
   /port            the client's source port (the same port: one connection)
   /slow?ms=N       answers after N ms
+  /never           never answers (the connection stays open)
   /redirect?code=C&to=URL   status C, Location URL
   /loop            redirects to itself
   /hangup          closes the connection without answering
@@ -68,6 +69,9 @@ class Handler(BaseHTTPRequestHandler):
         elif p == "/slow":
             time.sleep(int(q.get("ms", ["1000"])[0]) / 1000.0)
             self.answer(200, b"slow")
+        elif p == "/never":
+            time.sleep(3600)
+            self.close_connection = True
         elif p == "/redirect":
             self.answer(int(q.get("code", ["302"])[0]), b"moved",
                         [("Location", q.get("to", ["/echo"])[0])])
