@@ -56,10 +56,10 @@ static const struct sl_httpc_backend *_Atomic loaded;
 static const struct sl_httpc_backend *transport(const char **needs)
 {
     *needs = transport_row.needs;
-    if (transport_row.module == NULL)
-        return NULL;
-    const struct sl_httpc_backend *b =
-        sl_backend_module_find(transport_row.module, transport_row.sym, SL_HTTPC_BACKEND_V1, needs);
+    const struct sl_httpc_backend *b = atomic_load(&loaded);
+    if (b != NULL || transport_row.module == NULL)
+        return b;
+    b = sl_backend_module_find(transport_row.module, transport_row.sym, SL_HTTPC_BACKEND_V1, needs);
     if (b != NULL)
         atomic_store(&loaded, b);
     return b;
