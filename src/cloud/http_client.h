@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * http_client.h -- one HTTP request over libcurl, for the cloud backends
- * (Azure REST, DynamoDB) and the http-client transport. Connections are kept per thread and reused;
- * transport failures become sl_err codes. No retries and no redirects: the
- * callers know which calls are safe to repeat.
+ * (Azure REST, DynamoDB) and the http-client transport. Connections are
+ * kept per thread and reused; transport failures become sl_err codes. No
+ * retries and no redirects: the callers know which calls are safe to repeat
+ * or follow.
  */
 #ifndef SL_CLOUD_HTTP_CLIENT_H
 #define SL_CLOUD_HTTP_CLIENT_H
