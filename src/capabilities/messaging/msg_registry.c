@@ -18,17 +18,27 @@
 #ifndef SL_HAVE_MSG_REDIS
 #define SL_HAVE_MSG_REDIS 0
 #endif
+#ifndef SL_HAVE_MSG_NATS
+#define SL_HAVE_MSG_NATS 0
+#endif
 
 /*
  * Backends with heavy libraries live in modules (ARCHITECTURE "Start-up
  * cost"), loaded the first time a slightfile names one of them:
- * messaging.redis in slight-redis (hiredis), with keyvalue.redis.
+ * messaging.redis in slight-redis (hiredis), with keyvalue.redis;
+ * messaging.nats in slight-nats (libnats).
  */
 
 #if SL_HAVE_MSG_REDIS
 static struct sl_backend_module redis_module = SL_BACKEND_MODULE("redis");
 /* Set only in a program that links msg_redis.c in (the tests): used instead of the module. */
 extern const struct sl_msg_backend sl_msg_backend_redis __attribute__((weak));
+#endif
+
+#if SL_HAVE_MSG_NATS
+/* messaging.nats in slight-nats (libnats); the weak symbol as for redis. */
+static struct sl_backend_module nats_module = SL_BACKEND_MODULE("nats");
+extern const struct sl_msg_backend sl_msg_backend_nats __attribute__((weak));
 #endif
 
 /* The backend sym of module m, loading it once; NULL with *needs saying why. */
@@ -48,7 +58,11 @@ static const struct {
     {"messaging.filesystem", &sl_msg_backend_filesystem, NULL, NULL, NULL},
     {"messaging.memory", &sl_msg_backend_memory, NULL, NULL, NULL},
     {"messaging.mosquitto", NULL, "libmosquitto; coming in a later release", NULL, NULL},
-    {"messaging.nats", NULL, "libnats; coming in a later release", NULL, NULL},
+#if SL_HAVE_MSG_NATS
+    {"messaging.nats", &sl_msg_backend_nats, NULL, &nats_module, "sl_msg_backend_nats"},
+#else
+    {"messaging.nats", NULL, "libnats", NULL, NULL},
+#endif
 #if SL_HAVE_MSG_REDIS
     {"messaging.redis", &sl_msg_backend_redis, NULL, &redis_module, "sl_msg_backend_redis"},
 #else

@@ -5,8 +5,8 @@
  * redis), through the front end (msg.h) as the host functions call it.
  * Cases that only make sense for one backend (other processes, file names,
  * dead subscribers, a server restart) skip themselves on the others. redis
- * uses the server of $SLIGHT_TEST_REDIS (tools/services.sh): without it the
- * tests skip, or fail under CI=true.
+ * uses the server of $SLIGHT_TEST_REDIS, nats that of $SLIGHT_TEST_NATS
+ * (tools/services.sh): without it the tests skip, or fail under CI=true.
  */
 #include "sl_common.h"
 
@@ -37,6 +37,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,12 +49,13 @@ static char resource[64];
 static char tmpdir[256];
 static char base_dir[512];
 static const char *redis_url; /* redis: REDIS_ADDRESS of every entry */
+static const char *nats_url;  /* nats: NATS_URL of every entry */
 
 /* Up to four capability entries, as caps.c would build them. */
 #define MAX_CAPS 4
 static struct sl_slightfile_capability caps[MAX_CAPS];
 static struct sl_cap_entry entries[MAX_CAPS];
-static struct sl_config_value values[MAX_CAPS][2];
+static struct sl_config_value values[MAX_CAPS][3];
 static char names[MAX_CAPS][64];
 static size_t n_entries;
 
@@ -79,6 +81,7 @@ static void setup(void)
     snprintf(base_dir, sizeof(base_dir), "%s/base", tmpdir);
     n_entries = 0;
     redis_url = getenv("SLIGHT_TEST_REDIS");
+    nats_url = getenv("SLIGHT_TEST_NATS");
 }
 
 static bool is_backend(const char *name)
@@ -174,17 +177,32 @@ static void need_redis(void)
                  "eval \"$(tools/services.sh start)\" to run the Redis tests");
 }
 
+/* nats: skips the test when there is no server to use (fails under CI). */
+static void need_nats(void)
+{
+    if (!is_backend("nats") || (nats_url != NULL && nats_url[0] != '\0'))
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    if (in_ci())
+        cr_assert_fail("SLIGHT_TEST_NATS is not set: CI must start nats-server "
+                       "(tools/services.sh start)");
+    cr_skip_test("SLIGHT_TEST_NATS is not set: start a server with "
+                 "eval \"$(tools/services.sh start)\" to run the NATS tests");
+}
+
 /*
  * A capability entry named name on the backend under test; timeout may be
- * NULL. On redis, whose streams outlive the test and are shared with the
- * tests running beside it, the name gets a suffix unique to this test.
+ * NULL. On redis, whose streams outlive the test, and nats, both shared with
+ * the tests running beside it, the name gets a suffix unique to this test.
  */
 static const struct sl_cap_entry *entry(const char *name, const char *timeout)
 {
     need_redis();
+    need_nats();
     cr_assert(n_entries < MAX_CAPS);
     size_t i = n_entries++;
-    if (is_backend("redis")) {
+    if (is_backend("redis") || is_backend("nats")) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
@@ -199,6 +217,8 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
         values[i][nv++] = (struct sl_config_value){"BASE_DIR", base_dir};
     if (is_backend("redis"))
         values[i][nv++] = (struct sl_config_value){"REDIS_ADDRESS", redis_url};
+    if (is_backend("nats"))
+        values[i][nv++] = (struct sl_config_value){"NATS_URL", nats_url};
     if (timeout != NULL)
         values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
     entries[i] = (struct sl_cap_entry){
@@ -877,6 +897,395 @@ Test(msg, redis_server_down_then_back, .timeout = 60)
     publish(c, "t", "two");
     expect(c, t, "two"); /* the same subscription goes on */
     expect_none(c, t);
+    redis_stop(pid);
+    sl_buf_release(&tok);
+    sl_buf_release(&got);
+    sl_msg_client_close(c);
+}
+
+/* ---- nats only ------------------------------------------------------------- */
+
+/* Skips the test unless the backend is nats with a server. */
+static void nats_only(void)
+{
+    if (!is_backend("nats")) {
+        teardown();
+        tmpdir[0] = '\0';
+        cr_skip_test("nats only");
+    }
+    need_nats();
+}
+
+/* The subject of topic on capability entry i, as docs/messaging.md gives it. */
+static void nats_subject(size_t i, const char *topic, char *out, size_t size)
+{
+    size_t o = 0;
+    for (const char *p = names[i]; *p != '\0' && o + 4 < size; p++) {
+        if (*p == '.') {
+            memcpy(out + o, "%2E", 3);
+            o += 3;
+        } else
+            out[o++] = *p;
+    }
+    snprintf(out + o, size - o, ".%s", topic);
+}
+
+/* The port of a nats://127.0.0.1:PORT url. */
+static int nats_port(const char *url)
+{
+    const char *colon = strrchr(url, ':');
+    cr_assert_not_null(colon, "no port in '%s'", url);
+    return atoi(colon + 1);
+}
+
+/* A raw client of the NATS text protocol (Debian has no nats CLI). */
+static int raw_connect(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    cr_assert(fd >= 0);
+    struct timeval tv = {10, 0}; /* against a hang only: every read expects data */
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static void raw_send(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        cr_assert(n > 0, "write to nats-server failed");
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Reads exactly len bytes. */
+static void raw_read(int fd, void *buf, size_t len)
+{
+    char *p = buf;
+    while (len > 0) {
+        ssize_t n = read(fd, p, len);
+        cr_assert(n > 0, "read from nats-server failed");
+        p += n;
+        len -= (size_t)n;
+    }
+}
+
+/* Reads one protocol line, without "\r\n", skipping the server's PINGs (answered). */
+static void raw_line(int fd, char *line, size_t size)
+{
+    for (;;) {
+        size_t o = 0;
+        for (;;) {
+            char c;
+            raw_read(fd, &c, 1);
+            if (c == '\n')
+                break;
+            if (c != '\r' && o + 1 < size)
+                line[o++] = c;
+        }
+        line[o] = '\0';
+        if (strcmp(line, "PING") != 0)
+            return;
+        raw_send(fd, "PONG\r\n", 6);
+    }
+}
+
+/* A raw client past INFO and CONNECT, with cmds sent and confirmed (PING/PONG). */
+static int raw_client(int port, const char *cmds)
+{
+    int fd = raw_connect(port);
+    cr_assert(fd >= 0, "cannot connect to nats-server on port %d", port);
+    char line[4096];
+    raw_line(fd, line, sizeof(line));
+    cr_assert(strncmp(line, "INFO ", 5) == 0, "'%s'", line);
+    raw_send(fd, "CONNECT {\"verbose\":false,\"pedantic\":false}\r\n", 44);
+    raw_send(fd, cmds, strlen(cmds));
+    raw_send(fd, "PING\r\n", 6);
+    raw_line(fd, line, sizeof(line));
+    cr_assert_str_eq(line, "PONG");
+    return fd;
+}
+
+Test(msg, nats_interop_with_the_raw_protocol)
+{
+    nats_only();
+    const struct sl_cap_entry *e = entry("mq", "5s");
+    struct sl_msg_client *c = client(e);
+    char subject[256], cmd[512], line[512];
+    nats_subject(0, "orders.eu", subject, sizeof(subject));
+    /* slight -> a plain NATS client subscribed to the documented subject */
+    snprintf(cmd, sizeof(cmd), "SUB %s 7\r\n", subject);
+    int fd = raw_client(nats_port(nats_url), cmd);
+    static const char bin[] = "from slight\n\0\r\nend";
+    publish_n(c, "orders.eu", bin, sizeof(bin) - 1);
+    raw_line(fd, line, sizeof(line));
+    char want[512];
+    snprintf(want, sizeof(want), "MSG %s 7 %zu", subject, sizeof(bin) - 1);
+    cr_assert_str_eq(line, want);
+    char got[64];
+    raw_read(fd, got, sizeof(bin) - 1 + 2);
+    cr_assert(memcmp(got, bin, sizeof(bin) - 1) == 0, "the payload differs");
+    /* a plain NATS client -> slight */
+    char *tok = subscribe(c, "orders.eu");
+    snprintf(cmd, sizeof(cmd), "PUB %s 5\r\nhello\r\nPING\r\n", subject);
+    raw_send(fd, cmd, strlen(cmd));
+    do /* its own copy (MSG, payload), then the PONG */
+        raw_line(fd, line, sizeof(line));
+    while (strcmp(line, "PONG") != 0);
+    expect(c, tok, "hello");
+    expect_none(c, tok);
+    close(fd);
+    sl_msg_client_close(c);
+}
+
+Test(msg, nats_wildcards_and_dots_are_plain_topics)
+{
+    nats_only();
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    struct sl_msg_client *c = client(e);
+    static const char *const topics[] = {"*",   ">",   "a.*",  "a.>", "a.b", ".",   "..",
+                                         "a..b", ".a", "a.",   "a*",  "%2A", "*.a", "a b",
+                                         "a\tb", "%",  "a.%2E", "a.%", ">.>", "a.b.c"};
+    char toks[SL_ARRAY_SIZE(topics)][SL_MSG_TOKEN_MAX + 1]; /* more than subscribe()'s slots */
+    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
+        snprintf(toks[i], sizeof(toks[i]), "%s", subscribe(c, topics[i]));
+    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
+        publish(c, topics[i], topics[i]);
+    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++) {
+        expect(c, toks[i], topics[i]);
+        expect_none(c, toks[i]);
+    }
+    /* a plain client's wildcard subscription does see slight's subjects */
+    char subject[256], cmd[512], line[512];
+    nats_subject(0, "x.>", subject, sizeof(subject));
+    snprintf(cmd, sizeof(cmd), "SUB %s 1\r\n", subject);
+    int fd = raw_client(nats_port(nats_url), cmd);
+    publish(c, "x.y.z", "deep");
+    raw_line(fd, line, sizeof(line));
+    char want[512];
+    nats_subject(0, "x.y.z", subject, sizeof(subject));
+    snprintf(want, sizeof(want), "MSG %s 1 4", subject);
+    cr_assert_str_eq(line, want);
+    close(fd);
+    sl_msg_client_close(c);
+}
+
+Test(msg, nats_larger_than_max_payload)
+{
+    nats_only();
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    struct sl_msg_client *c = client(e);
+    /* the server's limit, from its INFO */
+    int fd = raw_connect(nats_port(nats_url));
+    cr_assert(fd >= 0);
+    char info[4096];
+    raw_line(fd, info, sizeof(info));
+    close(fd);
+    const char *mp = strstr(info, "\"max_payload\":");
+    cr_assert_not_null(mp, "%s", info);
+    size_t max = (size_t)strtoull(mp + 14, NULL, 10);
+    cr_assert(max > 0);
+    char *tok = subscribe(c, "big");
+    char *big = calloc(1, max + 1);
+    cr_assert_not_null(big);
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_publish(c, str_of("big"), (struct sl_str){big, max + 1}, &err),
+                 SL_EINVALVALUE, "%s", err.msg);
+    cr_assert(strstr(err.msg, "max_payload") != NULL, "%s", err.msg);
+    publish_n(c, "big", big, max); /* the limit itself is allowed */
+    struct sl_buf got = SL_BUF_INIT;
+    cr_assert_eq(receive(c, tok, &got, &err), SL_OK, "%s", err.msg);
+    cr_assert_eq(got.len, max);
+    expect_none(c, tok);
+    sl_buf_release(&got);
+    free(big);
+    sl_msg_client_close(c);
+}
+
+Test(msg, nats_beside_another_backend)
+{
+    nats_only();
+    const struct sl_cap_entry *en = entry("mq", "100ms");
+    /* a memory capability in the same slightfile */
+    size_t i = n_entries++;
+    static char mem_resource[] = "messaging.memory";
+    snprintf(names[i], sizeof(names[i]), "local");
+    caps[i] = (struct sl_slightfile_capability){.name = names[i],
+                                                .resource = mem_resource,
+                                                .canonical = "messaging.memory",
+                                                .type = "messaging",
+                                                .backend = "memory",
+                                                .line = 2};
+    values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "100ms"};
+    entries[i] = (struct sl_cap_entry){
+        .cap = &caps[i],
+        .config = {.resource = "messaging.memory", .name = names[i], .dir = tmpdir,
+                   .values = values[i], .nvalues = 1}};
+    struct sl_msg_client *n = client(en), *m = client(&entries[i]);
+    char *tn = subscribe(n, "t");
+    char *tm = subscribe(m, "t");
+    publish(n, "t", "over nats");
+    publish(m, "t", "in memory");
+    expect(n, tn, "over nats");
+    expect_none(n, tn);
+    expect(m, tm, "in memory");
+    expect_none(m, tm);
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(receive(m, tn, &got, &err), SL_EINVAL, "a nats token on memory");
+    cr_assert_eq(receive(n, tm, &got, &err), SL_EINVAL, "a memory token on nats");
+    sl_buf_release(&got);
+    sl_msg_client_close(n);
+    sl_msg_client_close(m);
+}
+
+/* Credentials of the right form (a no-auth server does not check them). */
+static const char creds_text[] = "-----BEGIN NATS USER JWT-----\n"
+                                 "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.c2ln\n"
+                                 "------END NATS USER JWT------\n"
+                                 "\n"
+                                 "************************* IMPORTANT *************************\n"
+                                 "NKEY Seed printed below can be used to sign and prove identity.\n"
+                                 "\n"
+                                 "-----BEGIN USER NKEY SEED-----\n"
+                                 "SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU\n"
+                                 "------END USER NKEY SEED------\n";
+
+/* Opens a nats capability with NATS_CREDS = creds; returns the code. */
+static sl_err open_with_creds(const char *creds, struct sl_msg_client **c, struct sl_error *err)
+{
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    size_t i = (size_t)(e - entries);
+    values[i][entries[i].config.nvalues] = (struct sl_config_value){"NATS_CREDS", creds};
+    entries[i].config.nvalues++;
+    *c = NULL;
+    return sl_msg_client_open(e, c, err);
+}
+
+Test(msg, nats_creds_contents_or_path)
+{
+    nats_only();
+    struct sl_msg_client *c = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(open_with_creds(creds_text, &c, &err), SL_OK, "%s", err.msg);
+    char *tok = subscribe(c, "t");
+    publish(c, "t", "with creds");
+    expect(c, tok, "with creds");
+    sl_msg_client_close(c);
+
+    char path[600];
+    snprintf(path, sizeof(path), "%s/user.creds", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(creds_text, f);
+    fclose(f);
+    cr_assert_eq(open_with_creds("user.creds", &c, &err), SL_OK, "relative to the slightfile: %s",
+                 err.msg);
+    tok = subscribe(c, "t");
+    publish(c, "t", "from a file");
+    expect(c, tok, "from a file");
+    sl_msg_client_close(c);
+}
+
+Test(msg, nats_bad_config_is_an_open_error)
+{
+    nats_only();
+    struct sl_msg_client *c = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(open_with_creds("-----BEGIN NATS USER JWT-----\nabc\n------END NATS USER JWT-----\n",
+                                 &c, &err),
+                 SL_ECONFIG);
+    cr_assert_null(c);
+    cr_assert(strstr(err.msg, "NKEY seed") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "abc") == NULL, "the message shows the credentials: %s", err.msg);
+    cr_assert_eq(open_with_creds("no-such.creds", &c, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "NATS_CREDS") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "no-such") == NULL, "%s", err.msg);
+
+    const struct sl_cap_entry *e = entry("mq", NULL);
+    size_t i = (size_t)(e - entries);
+    values[i][entries[i].config.nvalues++] = (struct sl_config_value){"NATS_TIMEOUT", "0s"};
+    cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "NATS_TIMEOUT") != NULL, "%s", err.msg);
+}
+
+/* Starts a private nats-server on port; it dies with the test. */
+static pid_t nats_start(int port)
+{
+    char p[16];
+    snprintf(p, sizeof(p), "%d", port);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", p, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 200; i++) {
+        int fd = raw_connect(port);
+        if (fd >= 0) {
+            char line[4096];
+            ssize_t n = read(fd, line, sizeof(line) - 1);
+            close(fd);
+            if (n > 5 && strncmp(line, "INFO ", 5) == 0)
+                return pid;
+        }
+        usleep(50 * 1000);
+    }
+    cr_assert_fail("nats-server on port %d did not start", port);
+    return -1;
+}
+
+Test(msg, nats_server_down_then_back, .timeout = 60)
+{
+    nats_only();
+    if (system("command -v nats-server >/dev/null 2>&1") != 0) {
+        teardown();
+        tmpdir[0] = '\0';
+        if (in_ci())
+            cr_assert_fail("nats-server is not installed (apt-get install nats-server)");
+        cr_skip_test("nats-server is not installed");
+    }
+    int port = free_port();
+    static char url[64];
+    snprintf(url, sizeof(url), "nats://127.0.0.1:%d", port);
+    nats_url = url;
+    /* the server is down at start-up: open works, each call gets connection-lost */
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.nats") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, url + 7) != NULL, "names the server: %s", err.msg);
+
+    pid_t pid = nats_start(port);
+    char *t = subscribe(c, "t");
+    publish(c, "t", "one");
+    expect(c, t, "one");
+    redis_stop(pid);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+
+    pid = nats_start(port);
+    publish(c, "t", "two");
+    expect(c, t, "two"); /* the subscription was made again on the new server */
+    expect_none(c, t);
+    char *t2 = subscribe(c, "t");
+    publish(c, "t", "three");
+    expect(c, t, "three");
+    expect(c, t2, "three");
     redis_stop(pid);
     sl_buf_release(&tok);
     sl_buf_release(&got);
