@@ -21,12 +21,19 @@
 #ifndef SL_HAVE_MSG_NATS
 #define SL_HAVE_MSG_NATS 0
 #endif
+#ifndef SL_HAVE_MSG_KAFKA
+#define SL_HAVE_MSG_KAFKA 0
+#endif
+#ifndef SL_HAVE_MSG_AZSBUS
+#define SL_HAVE_MSG_AZSBUS 0
+#endif
 
 /*
  * Backends with heavy libraries live in modules (ARCHITECTURE "Start-up
  * cost"), loaded the first time a slightfile names one of them:
  * messaging.redis in slight-redis (hiredis), with keyvalue.redis;
- * messaging.nats in slight-nats (libnats).
+ * messaging.nats in slight-nats (libnats); messaging.confluent_apache_kafka
+ * in slight-kafka (librdkafka); messaging.azsbus in slight-cloud (libcurl).
  */
 
 #if SL_HAVE_MSG_REDIS
@@ -39,6 +46,18 @@ extern const struct sl_msg_backend sl_msg_backend_redis __attribute__((weak));
 /* messaging.nats in slight-nats (libnats); the weak symbol as for redis. */
 static struct sl_backend_module nats_module = SL_BACKEND_MODULE("nats");
 extern const struct sl_msg_backend sl_msg_backend_nats __attribute__((weak));
+#endif
+
+#if SL_HAVE_MSG_KAFKA
+/* messaging.confluent_apache_kafka in slight-kafka (librdkafka); the weak symbol as for redis. */
+static struct sl_backend_module kafka_module = SL_BACKEND_MODULE("kafka");
+extern const struct sl_msg_backend sl_msg_backend_kafka __attribute__((weak));
+#endif
+
+#if SL_HAVE_MSG_AZSBUS
+/* messaging.azsbus in slight-cloud (libcurl); the weak symbol as for redis. */
+static struct sl_backend_module cloud_module = SL_BACKEND_MODULE("cloud");
+extern const struct sl_msg_backend sl_msg_backend_azsbus __attribute__((weak));
 #endif
 
 /* The backend sym of module m, loading it once; NULL with *needs saying why. */
@@ -69,8 +88,17 @@ static const struct {
     {"messaging.redis", NULL, "hiredis", NULL, NULL},
 #endif
     {"messaging.amqp", NULL, "librabbitmq; coming in a later release", NULL, NULL},
-    {"messaging.confluent_apache_kafka", NULL, "librdkafka; coming in a later release", NULL, NULL},
-    {"messaging.azsbus", NULL, "libcurl; coming in a later release", NULL, NULL},
+#if SL_HAVE_MSG_KAFKA
+    {"messaging.confluent_apache_kafka", &sl_msg_backend_kafka, NULL, &kafka_module,
+     "sl_msg_backend_kafka"},
+#else
+    {"messaging.confluent_apache_kafka", NULL, "librdkafka", NULL, NULL},
+#endif
+#if SL_HAVE_MSG_AZSBUS
+    {"messaging.azsbus", &sl_msg_backend_azsbus, NULL, &cloud_module, "sl_msg_backend_azsbus"},
+#else
+    {"messaging.azsbus", NULL, "libcurl and cJSON", NULL, NULL},
+#endif
 };
 
 static pthread_mutex_t resolved_lock = PTHREAD_MUTEX_INITIALIZER;

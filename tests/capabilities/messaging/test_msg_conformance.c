@@ -23,6 +23,13 @@
 
 #include <hiredis/hiredis.h>
 #endif
+#ifndef SL_MSG_CONFORMANCE_KAFKA
+#define SL_MSG_CONFORMANCE_KAFKA 0 /* 1: messaging.confluent_apache_kafka is linked in */
+#endif
+#if SL_MSG_CONFORMANCE_KAFKA
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
+#endif
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -137,10 +144,57 @@ static void redis_cleanup(void)
 #endif
 }
 
+/*
+ * kafka: each capability entry gets its own librdkafka mock cluster (one
+ * broker) in the test process; the backend reaches it over TCP as any
+ * cluster (CAK_ENDPOINT). The clusters go after the brokers' clients.
+ */
+#define KAFKA "confluent_apache_kafka"
+#if SL_MSG_CONFORMANCE_KAFKA
+static rd_kafka_t *kafka_mock_rk[MAX_CAPS];
+static rd_kafka_mock_cluster_t *kafka_mock[MAX_CAPS];
+#endif
+static const char *kafka_timeout; /* kafka: CAK_TIMEOUT of the next entries, or NULL */
+
+static const char *kafka_cluster(size_t i)
+{
+#if SL_MSG_CONFORMANCE_KAFKA
+    if (kafka_mock[i] == NULL) {
+        char why[256];
+        rd_kafka_conf_t *conf = rd_kafka_conf_new();
+        rd_kafka_conf_set(conf, "log_level", "0", why, sizeof(why));
+        kafka_mock_rk[i] = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
+        cr_assert_not_null(kafka_mock_rk[i], "%s", why);
+        kafka_mock[i] = rd_kafka_mock_cluster_new(kafka_mock_rk[i], 1);
+        cr_assert_not_null(kafka_mock[i]);
+    }
+    return rd_kafka_mock_cluster_bootstraps(kafka_mock[i]);
+#else
+    (void)i;
+    cr_assert_fail("messaging.confluent_apache_kafka is not linked into this test");
+    return NULL;
+#endif
+}
+
+static void kafka_cleanup(void)
+{
+#if SL_MSG_CONFORMANCE_KAFKA
+    for (size_t i = 0; i < MAX_CAPS; i++) {
+        if (kafka_mock[i] != NULL)
+            rd_kafka_mock_cluster_destroy(kafka_mock[i]);
+        if (kafka_mock_rk[i] != NULL)
+            rd_kafka_destroy(kafka_mock_rk[i]);
+        kafka_mock[i] = NULL;
+        kafka_mock_rk[i] = NULL;
+    }
+#endif
+}
+
 static void teardown(void)
 {
     redis_cleanup();
     sl_msg_shutdown();
+    kafka_cleanup();
     if (tmpdir[0] != '\0')
         nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -219,6 +273,10 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
         values[i][nv++] = (struct sl_config_value){"REDIS_ADDRESS", redis_url};
     if (is_backend("nats"))
         values[i][nv++] = (struct sl_config_value){"NATS_URL", nats_url};
+    if (is_backend(KAFKA))
+        values[i][nv++] = (struct sl_config_value){"CAK_ENDPOINT", kafka_cluster(i)};
+    if (is_backend(KAFKA) && kafka_timeout != NULL)
+        values[i][nv++] = (struct sl_config_value){"CAK_TIMEOUT", kafka_timeout};
     if (timeout != NULL)
         values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
     entries[i] = (struct sl_cap_entry){
@@ -377,14 +435,20 @@ Test(msg, topics_match_exactly)
 {
     const struct sl_cap_entry *e = entry("mq", "100ms");
     struct sl_msg_client *c = client(e);
-    static const char *const topics[] = {"a",   "ab",    "a-b", "a_b", "A",  "a.b",  "a/b", "a b",
-                                         "a:b", "a%3Ab", "a%b", "a*",  "a?", "a\\b", ":"};
-    char *toks[SL_ARRAY_SIZE(topics)];
-    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
+    static const char *const all[] = {"a",   "ab",    "a-b", "a_b", "A",  "a.b",  "a/b", "a b",
+                                      "a:b", "a%3Ab", "a%b", "a*",  "a?", "a\\b", ":"};
+    const char *topics[SL_ARRAY_SIZE(all)];
+    size_t n = 0;
+    for (size_t i = 0; i < SL_ARRAY_SIZE(all); i++)
+        /* kafka: topic names are Kafka's (letters, digits, '.', '_', '-'): test_msg_kafka.c */
+        if (!is_backend(KAFKA) || strspn(all[i], "abAB.-_") == strlen(all[i]))
+            topics[n++] = all[i];
+    char *toks[SL_ARRAY_SIZE(all)];
+    for (size_t i = 0; i < n; i++)
         toks[i] = subscribe(c, topics[i]);
-    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
+    for (size_t i = 0; i < n; i++)
         publish(c, topics[i], topics[i]);
-    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++) {
+    for (size_t i = 0; i < n; i++) {
         expect(c, toks[i], topics[i]);
         expect_none(c, toks[i]);
     }
@@ -423,6 +487,13 @@ Test(msg, one_mebibyte_message)
     cr_assert_not_null(big);
     for (size_t i = 0; i < n; i++)
         big[i] = (char)(i * 7 + (i >> 9));
+    uint64_t limit = sl_msg_registry_find(backend, NULL)->max_payload;
+    if (limit != 0 && limit < n) { /* a documented limit below 1 MiB (kafka): then the limit */
+        struct sl_error perr = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_publish(c, str_of("big"), (struct sl_str){big, n}, &perr),
+                     SL_EINVALVALUE, "%s", perr.msg);
+        n = (size_t)limit;
+    }
     publish_n(c, "big", big, n);
     struct sl_buf got = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
@@ -1290,4 +1361,70 @@ Test(msg, nats_server_down_then_back, .timeout = 60)
     sl_buf_release(&tok);
     sl_buf_release(&got);
     sl_msg_client_close(c);
+}
+
+/* ---- kafka only ------------------------------------------------------------ */
+
+#if SL_MSG_CONFORMANCE_KAFKA
+/* Receives want, allowing a few connection-lost or timed-out answers while a client reconnects. */
+static void expect_after_reconnect(struct sl_msg_client *c, const char *tok, const char *want)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = SL_ECONN;
+    for (int i = 0; i < 50 && (rc == SL_ECONN || rc == SL_ETIMEOUT); i++)
+        rc = receive(c, tok, &got, &err);
+    cr_assert_eq(rc, SL_OK, "receive (want '%s'): %s", want, err.msg);
+    cr_assert_eq(got.len, strlen(want));
+    cr_assert(memcmp(got.data, want, got.len) == 0);
+    sl_buf_release(&got);
+}
+#endif
+
+Test(msg, kafka_broker_down_then_back, .timeout = 120)
+{
+    if (!is_backend(KAFKA)) {
+        teardown();
+        tmpdir[0] = '\0';
+        cr_skip_test("kafka only");
+    }
+#if SL_MSG_CONFORMANCE_KAFKA
+    kafka_timeout = "2s"; /* how long a publish or subscribe waits for the cluster */
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    /* the broker is down at start-up: open works, each call gets connection-lost */
+    rd_kafka_mock_broker_set_down(kafka_mock[0], 1);
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.confluent_apache_kafka") != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+
+    rd_kafka_mock_broker_set_up(kafka_mock[0], 1);
+    sl_err rc = SL_ECONN;
+    for (int i = 0; i < 20 && rc == SL_ECONN; i++) { /* until the client reconnected */
+        sl_buf_reset(&tok);
+        rc = sl_msg_subscribe(c, str_of("t"), &tok, &err);
+    }
+    cr_assert_eq(rc, SL_OK, "%s", err.msg);
+    char t[SL_MSG_TOKEN_MAX + 1];
+    snprintf(t, sizeof(t), "%s", tok.data);
+    publish(c, "t", "one");
+    expect(c, t, "one");
+
+    rd_kafka_mock_broker_set_down(kafka_mock[0], 1);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+
+    rd_kafka_mock_broker_set_up(kafka_mock[0], 1);
+    rc = SL_ECONN;
+    for (int i = 0; i < 20 && rc == SL_ECONN; i++)
+        rc = sl_msg_publish(c, str_of("t"), str_of("two"), &err);
+    cr_assert_eq(rc, SL_OK, "%s", err.msg);
+    expect_after_reconnect(c, t, "two"); /* the same subscription goes on */
+    expect_none(c, t);
+    sl_buf_release(&tok);
+    sl_buf_release(&got);
+    sl_msg_client_close(c);
+#endif
 }

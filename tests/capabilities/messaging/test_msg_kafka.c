@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_msg_kafka.c -- messaging.confluent_apache_kafka beyond the
+ * conformance suite: kcat (Kafka's command-line client) and slight on one
+ * cluster in both directions, Kafka's topic-name rules, config errors, two
+ * capabilities on one cluster and beside a memory capability, and a cluster
+ * nobody listens for. The cluster is kafka_mock_broker (librdkafka's mock
+ * cluster in its own process, $SL_KAFKA_MOCK_BROKER).
+ */
+#include "sl_common.h"
+
+#include "capabilities/messaging/msg.h"
+
+#include "common/buf.h"
+#include "common/err.h"
+
+#include <criterion/criterion.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RESOURCE "messaging.confluent_apache_kafka"
+
+static pid_t broker_pid;
+static char bootstrap[256];
+
+static void teardown(void)
+{
+    sl_msg_shutdown();
+    if (broker_pid > 0) {
+        kill(broker_pid, SIGTERM);
+        waitpid(broker_pid, NULL, 0);
+        broker_pid = 0;
+    }
+}
+
+TestSuite(kafka, .fini = teardown);
+
+static bool in_ci(void)
+{
+    const char *ci = getenv("CI");
+    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
+}
+
+/* Starts kafka_mock_broker and reads its bootstrap address into bootstrap. */
+static void start_broker(void)
+{
+    const char *prog = getenv("SL_KAFKA_MOCK_BROKER");
+    cr_assert(prog != NULL && prog[0] != '\0', "SL_KAFKA_MOCK_BROKER is not set (meson test)");
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    broker_pid = fork();
+    cr_assert(broker_pid >= 0);
+    if (broker_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(prog, prog, "1", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    FILE *f = fdopen(fds[0], "r");
+    cr_assert_not_null(f);
+    cr_assert_not_null(fgets(bootstrap, sizeof(bootstrap), f), "kafka_mock_broker printed nothing");
+    fclose(f);
+    bootstrap[strcspn(bootstrap, "\n")] = '\0';
+    cr_assert(strncmp(bootstrap, "127.0.0.1:", 10) == 0, "'%s'", bootstrap);
+}
+
+/* Skips the test when kcat is missing (fails under CI, which installs it). */
+static void need_kcat(void)
+{
+    if (system("command -v kcat >/dev/null 2>&1") == 0)
+        return;
+    if (in_ci())
+        cr_assert_fail("kcat is not installed (apt-get install kcat)");
+    cr_skip_test("kcat is not installed");
+}
+
+/* Capability entries, as caps.c builds them. */
+#define MAX_CAPS 4
+static struct sl_slightfile_capability caps[MAX_CAPS];
+static struct sl_cap_entry entries[MAX_CAPS];
+static struct sl_config_value values[MAX_CAPS][4];
+static char names[MAX_CAPS][64], resources[MAX_CAPS][64];
+static size_t n_entries;
+
+/* An entry of resource res ("messaging.memory", RESOURCE) named name with nv config pairs. */
+static const struct sl_cap_entry *entry_of(const char *res, const char *name, size_t nv,
+                                           const char *const *kv)
+{
+    cr_assert(n_entries < MAX_CAPS && nv <= 4);
+    size_t i = n_entries++;
+    snprintf(names[i], sizeof(names[i]), "%s", name);
+    snprintf(resources[i], sizeof(resources[i]), "%s", res);
+    caps[i] = (struct sl_slightfile_capability){.name = names[i],
+                                                .resource = resources[i],
+                                                .canonical = res,
+                                                .type = "messaging",
+                                                .backend = res + sizeof("messaging.") - 1,
+                                                .line = 1};
+    for (size_t j = 0; j < nv; j++)
+        values[i][j] = (struct sl_config_value){kv[2 * j], kv[2 * j + 1]};
+    entries[i] = (struct sl_cap_entry){
+        .cap = &caps[i],
+        .config = {.resource = res, .name = name, .dir = ".", .values = values[i], .nvalues = nv}};
+    return &entries[i];
+}
+
+/* A kafka entry on the cluster at endpoint, receive waiting at most 2 s. */
+static const struct sl_cap_entry *kafka_entry(const char *name, const char *endpoint)
+{
+    const char *kv[] = {"CAK_ENDPOINT", endpoint, "RECEIVE_TIMEOUT", "2s", "CAK_TIMEOUT", "2s"};
+    return entry_of(RESOURCE, name, 3, kv);
+}
+
+static struct sl_str str_of(const char *s)
+{
+    return (struct sl_str){s, strlen(s)};
+}
+
+static struct sl_msg_client *client(const struct sl_cap_entry *e)
+{
+    struct sl_msg_client *c = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_OK, "open: %s", err.msg);
+    return c;
+}
+
+static sl_err open_error(const struct sl_cap_entry *e, struct sl_error *err)
+{
+    struct sl_msg_client *c = NULL;
+    sl_err rc = sl_msg_client_open(e, &c, err);
+    sl_msg_client_close(c);
+    return rc;
+}
+
+static char *subscribe(struct sl_msg_client *c, const char *topic)
+{
+    static char toks[8][SL_MSG_TOKEN_MAX + 1];
+    static int next;
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of(topic), &tok, &err), SL_OK, "subscribe: %s", err.msg);
+    char *slot = toks[next++ % 8];
+    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
+    sl_buf_release(&tok);
+    return slot;
+}
+
+static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_publish(c, str_of(topic), str_of(msg), &err), SL_OK, "publish: %s",
+                 err.msg);
+}
+
+static void expect(struct sl_msg_client *c, const char *tok, const char *want)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_receive(c, str_of(tok), NULL, NULL, &got, &err);
+    cr_assert_eq(rc, SL_OK, "receive (want '%s'): %s", want, err.msg);
+    cr_assert(got.len == strlen(want) && memcmp(got.data, want, got.len) == 0,
+              "got '%.*s', want '%s'", (int)got.len, got.data ? got.data : "", want);
+    sl_buf_release(&got);
+}
+
+static void expect_none(struct sl_msg_client *c, const char *tok)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_receive(c, str_of(tok), NULL, NULL, &got, &err);
+    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d '%.*s'", rc, (int)got.len,
+                 got.data ? got.data : "");
+    sl_buf_release(&got);
+}
+
+/* Runs a shell command; asserts that it succeeded. */
+static void run(const char *cmd)
+{
+    int st = system(cmd);
+    cr_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "failed: %s", cmd);
+}
+
+Test(kafka, kcat_producer_to_slight_subscriber, .timeout = 60)
+{
+    need_kcat();
+    start_broker();
+    struct sl_msg_client *c = client(kafka_entry("mq", bootstrap));
+    char *tok = subscribe(c, "interop");
+    char cmd[512];
+    /* one line, one message; -p 3: messages on any partition of the topic are received */
+    snprintf(cmd, sizeof(cmd), "printf 'from kcat\\n' | kcat -P -b %s -t interop", bootstrap);
+    run(cmd);
+    expect(c, tok, "from kcat");
+    snprintf(cmd, sizeof(cmd), "printf 'on partition 3\\n' | kcat -P -b %s -t interop -p 3",
+             bootstrap);
+    run(cmd);
+    expect(c, tok, "on partition 3");
+    expect_none(c, tok);
+    sl_msg_client_close(c);
+}
+
+Test(kafka, slight_publisher_to_kcat_consumer, .timeout = 60)
+{
+    need_kcat();
+    start_broker();
+    struct sl_msg_client *c = client(kafka_entry("mq", bootstrap));
+    publish(c, "out", "first");
+    publish(c, "out", "second");
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "kcat -C -b %s -t out -o beginning -e -q -f '%%p %%s\\n'",
+             bootstrap);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char out[256] = "";
+    size_t n = fread(out, 1, sizeof(out) - 1, p);
+    out[n] = '\0';
+    cr_assert_eq(pclose(p), 0, "%s", cmd);
+    /* all on partition 0, in order */
+    cr_assert_str_eq(out, "0 first\n0 second\n");
+    sl_msg_client_close(c);
+}
+
+Test(kafka, topic_names_follow_kafka)
+{
+    start_broker();
+    struct sl_msg_client *c = client(kafka_entry("mq", bootstrap));
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    static const char *const bad[] = {"a b", "a/b", "a:b", "a*", "é", ".", ".."};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
+        cr_assert_eq(sl_msg_subscribe(c, str_of(bad[i]), &tok, &err), SL_EINVAL, "'%s'", bad[i]);
+        cr_assert(strstr(err.msg, "is not a Kafka topic name") != NULL, "%s", err.msg);
+        cr_assert_eq(sl_msg_publish(c, str_of(bad[i]), str_of("x"), &err), SL_EINVAL, "'%s'",
+                     bad[i]);
+    }
+    char name[251];
+    memset(name, 'n', sizeof(name) - 1);
+    name[250] = '\0';
+    cr_assert_eq(sl_msg_publish(c, str_of(name), str_of("x"), &err), SL_EINVAL);
+    name[249] = '\0'; /* Kafka's longest */
+    char *t = subscribe(c, name);
+    publish(c, name, "long");
+    expect(c, t, "long");
+    t = subscribe(c, "..a");
+    publish(c, "..a", "dots");
+    expect(c, t, "dots");
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
+}
+
+Test(kafka, config_errors_at_open)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(open_error(entry_of(RESOURCE, "a", 0, NULL), &err), SL_ECONFIG);
+    cr_assert_str_eq(err.msg, RESOURCE ": needs config 'CAK_ENDPOINT'");
+    const char *proto[] = {"CAK_ENDPOINT", "127.0.0.1:9", "CAK_SECURITY_PROTOCOL",
+                           "carrier-pigeon"};
+    cr_assert_eq(open_error(entry_of(RESOURCE, "b", 2, proto), &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "CAK_SECURITY_PROTOCOL") != NULL, "%s", err.msg);
+    const char *timeout[] = {"CAK_ENDPOINT", "127.0.0.1:9", "CAK_TIMEOUT", "soon"};
+    cr_assert_eq(open_error(entry_of(RESOURCE, "c", 2, timeout), &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "CAK_TIMEOUT") != NULL, "%s", err.msg);
+    /* Confluent Cloud's settings are accepted (upper case as Confluent writes them) */
+    const char *sasl[] = {"CAK_ENDPOINT",        "127.0.0.1:9", "CAK_SECURITY_PROTOCOL", "SASL_SSL",
+                          "CAK_SASL_MECHANISMS", "PLAIN",       "CAK_SASL_PASSWORD",     "hunter2"};
+    cr_assert_eq(open_error(entry_of(RESOURCE, "d", 4, sasl), &err), SL_OK, "%s", err.msg);
+}
+
+Test(kafka, capabilities_on_one_cluster_share_its_topics)
+{
+    start_broker();
+    struct sl_msg_client *a = client(kafka_entry("orders", bootstrap));
+    struct sl_msg_client *b = client(kafka_entry("audit", bootstrap));
+    char *ta = subscribe(a, "t");
+    publish(b, "t", "via audit");
+    expect(a, ta, "via audit"); /* the topic is the cluster's, not the capability's */
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    /* tokens stay the capability's own */
+    cr_assert_eq(sl_msg_receive(b, str_of(ta), NULL, NULL, &got, &err), SL_EINVAL);
+    sl_buf_release(&got);
+    sl_msg_client_close(a);
+    sl_msg_client_close(b);
+}
+
+Test(kafka, beside_a_memory_capability)
+{
+    start_broker();
+    struct sl_msg_client *k = client(kafka_entry("events", bootstrap));
+    const char *mem_kv[] = {"RECEIVE_TIMEOUT", "200ms"};
+    struct sl_msg_client *m = client(entry_of("messaging.memory", "local", 1, mem_kv));
+    char *tk = subscribe(k, "t");
+    char *tm = subscribe(m, "t");
+    publish(k, "t", "to kafka");
+    publish(m, "t", "to memory");
+    expect(k, tk, "to kafka");
+    expect(m, tm, "to memory");
+    expect_none(m, tm);
+    sl_msg_client_close(k);
+    sl_msg_client_close(m);
+}
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+Test(kafka, nobody_listening_is_connection_lost, .timeout = 60)
+{
+    char endpoint[64];
+    snprintf(endpoint, sizeof(endpoint), "127.0.0.1:%d", free_port());
+    struct sl_msg_client *c = client(kafka_entry("mq", endpoint)); /* start-up does not connect */
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("x"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, endpoint) != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(tok.len, 0);
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
+}
