@@ -24,6 +24,9 @@
 #ifndef SL_HAVE_MSG_KAFKA
 #define SL_HAVE_MSG_KAFKA 0
 #endif
+#ifndef SL_HAVE_MSG_AMQP
+#define SL_HAVE_MSG_AMQP 0
+#endif
 #ifndef SL_HAVE_MSG_AZSBUS
 #define SL_HAVE_MSG_AZSBUS 0
 #endif
@@ -33,7 +36,8 @@
  * cost"), loaded the first time a slightfile names one of them:
  * messaging.redis in slight-redis (hiredis), with keyvalue.redis;
  * messaging.nats in slight-nats (libnats); messaging.confluent_apache_kafka
- * in slight-kafka (librdkafka); messaging.azsbus in slight-cloud (libcurl).
+ * in slight-kafka (librdkafka); messaging.azsbus in slight-cloud (libcurl);
+ * messaging.amqp in slight-amqp (librabbitmq).
  */
 
 #if SL_HAVE_MSG_REDIS
@@ -58,6 +62,12 @@ extern const struct sl_msg_backend sl_msg_backend_kafka __attribute__((weak));
 /* messaging.azsbus in slight-cloud (libcurl); the weak symbol as for redis. */
 static struct sl_backend_module cloud_module = SL_BACKEND_MODULE("cloud");
 extern const struct sl_msg_backend sl_msg_backend_azsbus __attribute__((weak));
+#endif
+
+#if SL_HAVE_MSG_AMQP
+/* messaging.amqp in slight-amqp (librabbitmq); the weak symbol as for redis. */
+static struct sl_backend_module amqp_module = SL_BACKEND_MODULE("amqp");
+extern const struct sl_msg_backend sl_msg_backend_amqp __attribute__((weak));
 #endif
 
 /* The backend sym of module m, loading it once; NULL with *needs saying why. */
@@ -87,7 +97,11 @@ static const struct {
 #else
     {"messaging.redis", NULL, "hiredis", NULL, NULL},
 #endif
-    {"messaging.amqp", NULL, "librabbitmq; coming in a later release", NULL, NULL},
+#if SL_HAVE_MSG_AMQP
+    {"messaging.amqp", &sl_msg_backend_amqp, NULL, &amqp_module, "sl_msg_backend_amqp"},
+#else
+    {"messaging.amqp", NULL, "librabbitmq", NULL, NULL},
+#endif
 #if SL_HAVE_MSG_KAFKA
     {"messaging.confluent_apache_kafka", &sl_msg_backend_kafka, NULL, &kafka_module,
      "sl_msg_backend_kafka"},

@@ -30,6 +30,13 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 #endif
+#ifndef SL_MSG_CONFORMANCE_AMQP
+#define SL_MSG_CONFORMANCE_AMQP 0 /* 1: messaging.amqp is linked in */
+#endif
+#if SL_MSG_CONFORMANCE_AMQP
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+#endif
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -57,6 +64,7 @@ static char tmpdir[256];
 static char base_dir[512];
 static const char *redis_url; /* redis: REDIS_ADDRESS of every entry */
 static const char *nats_url;  /* nats: NATS_URL of every entry */
+static const char *amqp_url;  /* amqp: AMQP_URL of every entry */
 
 /* Up to four capability entries, as caps.c would build them. */
 #define MAX_CAPS 4
@@ -89,6 +97,7 @@ static void setup(void)
     n_entries = 0;
     redis_url = getenv("SLIGHT_TEST_REDIS");
     nats_url = getenv("SLIGHT_TEST_NATS");
+    amqp_url = getenv("SLIGHT_TEST_AMQP");
 }
 
 static bool is_backend(const char *name)
@@ -190,9 +199,39 @@ static void kafka_cleanup(void)
 #endif
 }
 
+/* amqp: the exchanges of the test's capabilities ("slight.<name>") do not stay on the broker. */
+static void amqp_cleanup(void)
+{
+#if SL_MSG_CONFORMANCE_AMQP
+    if (!is_backend("amqp") || amqp_url == NULL || amqp_url[0] == '\0' || n_entries == 0)
+        return;
+    char url[256];
+    struct amqp_connection_info info;
+    snprintf(url, sizeof(url), "%s", amqp_url);
+    amqp_connection_state_t st = amqp_new_connection();
+    amqp_socket_t *sock = amqp_tcp_socket_new(st);
+    if (amqp_parse_url(url, &info) == AMQP_STATUS_OK
+        && amqp_socket_open(sock, info.host, info.port) == AMQP_STATUS_OK
+        && amqp_login(st, info.vhost, 0, AMQP_DEFAULT_FRAME_SIZE, 0, AMQP_SASL_METHOD_PLAIN,
+                      info.user, info.password)
+                   .reply_type
+               == AMQP_RESPONSE_NORMAL
+        && amqp_channel_open(st, 1) != NULL) {
+        for (size_t i = 0; i < n_entries; i++) {
+            char x[128];
+            snprintf(x, sizeof(x), "slight.%s", names[i]);
+            amqp_exchange_delete(st, 1, amqp_cstring_bytes(x), 0);
+        }
+        amqp_connection_close(st, AMQP_REPLY_SUCCESS);
+    }
+    amqp_destroy_connection(st);
+#endif
+}
+
 static void teardown(void)
 {
     redis_cleanup();
+    amqp_cleanup();
     sl_msg_shutdown();
     kafka_cleanup();
     if (tmpdir[0] != '\0')
@@ -245,6 +284,20 @@ static void need_nats(void)
                  "eval \"$(tools/services.sh start)\" to run the NATS tests");
 }
 
+/* amqp: skips the test when there is no broker to use (fails under CI). */
+static void need_amqp(void)
+{
+    if (!is_backend("amqp") || (amqp_url != NULL && amqp_url[0] != '\0'))
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    if (in_ci())
+        cr_assert_fail("SLIGHT_TEST_AMQP is not set: CI must start RabbitMQ "
+                       "(tools/services.sh start)");
+    cr_skip_test("SLIGHT_TEST_AMQP is not set: start a broker with "
+                 "eval \"$(tools/services.sh start)\" to run the AMQP tests");
+}
+
 /*
  * A capability entry named name on the backend under test; timeout may be
  * NULL. On redis, whose streams outlive the test, and nats, both shared with
@@ -254,9 +307,10 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
 {
     need_redis();
     need_nats();
+    need_amqp();
     cr_assert(n_entries < MAX_CAPS);
     size_t i = n_entries++;
-    if (is_backend("redis") || is_backend("nats")) {
+    if (is_backend("redis") || is_backend("nats") || is_backend("amqp")) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
@@ -273,6 +327,8 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
         values[i][nv++] = (struct sl_config_value){"REDIS_ADDRESS", redis_url};
     if (is_backend("nats"))
         values[i][nv++] = (struct sl_config_value){"NATS_URL", nats_url};
+    if (is_backend("amqp"))
+        values[i][nv++] = (struct sl_config_value){"AMQP_URL", amqp_url};
     if (is_backend(KAFKA))
         values[i][nv++] = (struct sl_config_value){"CAK_ENDPOINT", kafka_cluster(i)};
     if (is_backend(KAFKA) && kafka_timeout != NULL)

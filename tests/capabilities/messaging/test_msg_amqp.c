@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * test_msg_amqp.c -- messaging.amqp cases beyond the conformance suite,
+ * against the RabbitMQ of $SLIGHT_TEST_AMQP (tools/services.sh; without it
+ * the tests skip, or fail under CI=true): interoperability with amqp-tools
+ * (amqp-publish reaches a subscription, amqp-get reads what slight
+ * published), configuration errors, refused logins, long topics, a second
+ * backend in the same slightfile, and a broker outage.
+ *
+ * The outage: a private RabbitMQ takes 7-15 s of CPU to start, so the
+ * broker stays the real shared one and the test puts a TCP proxy of its own
+ * (a thread forwarding 127.0.0.1:P to the broker) between it and slight.
+ * Taking the proxy down closes its listening socket and every forwarded
+ * connection, which is what slight sees when the broker stops; putting it
+ * back listens on P again. Nothing of AMQP is imitated: the proxy copies
+ * bytes.
+ */
+#include "sl_common.h"
+
+#include "capabilities/messaging/msg.h"
+
+#include "common/buf.h"
+#include "common/err.h"
+
+#include <amqp.h>
+#include <amqp_tcp_socket.h>
+
+#include <arpa/inet.h>
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- capabilities --------------------------------------------------------- */
+
+static const char *amqp_url;
+
+#define MAX_CAPS 4
+static struct sl_slightfile_capability caps[MAX_CAPS];
+static struct sl_cap_entry entries[MAX_CAPS];
+static struct sl_config_value values[MAX_CAPS][4];
+static char names[MAX_CAPS][64];
+static char exchanges[MAX_CAPS][128]; /* to delete at the end */
+static size_t n_entries;
+
+static bool in_ci(void)
+{
+    const char *ci = getenv("CI");
+    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
+}
+
+/* A librabbitmq connection of the test's own to the broker, channel 1 open. */
+static amqp_connection_state_t admin_connect(void)
+{
+    char url[256];
+    struct amqp_connection_info info;
+    snprintf(url, sizeof(url), "%s", amqp_url);
+    cr_assert_eq(amqp_parse_url(url, &info), AMQP_STATUS_OK);
+    amqp_connection_state_t st = amqp_new_connection();
+    amqp_socket_t *sock = amqp_tcp_socket_new(st);
+    cr_assert_eq(amqp_socket_open(sock, info.host, info.port), AMQP_STATUS_OK);
+    cr_assert_eq(amqp_login(st, info.vhost, 0, AMQP_DEFAULT_FRAME_SIZE, 0, AMQP_SASL_METHOD_PLAIN,
+                            info.user, info.password)
+                     .reply_type,
+                 AMQP_RESPONSE_NORMAL);
+    cr_assert_not_null(amqp_channel_open(st, 1));
+    return st;
+}
+
+static void admin_close(amqp_connection_state_t st)
+{
+    amqp_connection_close(st, AMQP_REPLY_SUCCESS);
+    amqp_destroy_connection(st);
+}
+
+static void setup(void)
+{
+    amqp_url = getenv("SLIGHT_TEST_AMQP");
+    n_entries = 0;
+}
+
+static void teardown(void)
+{
+    sl_msg_shutdown();
+    if (n_entries == 0 || amqp_url == NULL || amqp_url[0] == '\0')
+        return;
+    amqp_connection_state_t st = admin_connect();
+    amqp_channel_t ch = 1;
+    for (size_t i = 0; i < n_entries; i++)
+        if (exchanges[i][0] != '\0'
+            && amqp_exchange_delete(st, ch, amqp_cstring_bytes(exchanges[i]), 0) == NULL)
+            amqp_channel_open(st, ++ch); /* an error closes the channel */
+    admin_close(st);
+    n_entries = 0;
+}
+
+TestSuite(amqp, .init = setup, .fini = teardown);
+
+/* Skips the test when there is no broker (fails under CI). */
+static void need_amqp(void)
+{
+    if (amqp_url != NULL && amqp_url[0] != '\0')
+        return;
+    if (in_ci())
+        cr_assert_fail("SLIGHT_TEST_AMQP is not set: CI must start RabbitMQ "
+                       "(tools/services.sh start)");
+    cr_skip_test("SLIGHT_TEST_AMQP is not set: start a broker with "
+                 "eval \"$(tools/services.sh start)\" to run the AMQP tests");
+}
+
+/*
+ * A messaging.amqp capability entry named name plus a suffix unique to the
+ * test (printed into names[]), with AMQP_URL url and RECEIVE_TIMEOUT timeout
+ * (may be NULL); more config pairs may be added to values[i] after it.
+ */
+static struct sl_cap_entry *entry_url(const char *name, const char *url, const char *timeout)
+{
+    need_amqp();
+    cr_assert(n_entries < MAX_CAPS);
+    size_t i = n_entries++;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
+             (long long)ts.tv_sec, ts.tv_nsec);
+    snprintf(exchanges[i], sizeof(exchanges[i]), "slight.%s", names[i]);
+    static char amqp_resource[] = "messaging.amqp";
+    caps[i] = (struct sl_slightfile_capability){.name = names[i],
+                                                .resource = amqp_resource,
+                                                .canonical = "messaging.amqp",
+                                                .type = "messaging",
+                                                .backend = "amqp",
+                                                .line = 1};
+    size_t nv = 0;
+    values[i][nv++] = (struct sl_config_value){"AMQP_URL", url};
+    if (timeout != NULL)
+        values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
+    entries[i] = (struct sl_cap_entry){
+        .cap = &caps[i],
+        .config = {.resource = "messaging.amqp", .name = names[i], .dir = ".",
+                   .values = values[i], .nvalues = nv}};
+    return &entries[i];
+}
+
+static struct sl_cap_entry *entry(const char *name, const char *timeout)
+{
+    need_amqp();
+    return entry_url(name, amqp_url, timeout);
+}
+
+/* Adds key = value to the config of e. */
+static void add_config(struct sl_cap_entry *e, const char *key, const char *value)
+{
+    size_t i = (size_t)(e - entries);
+    cr_assert(e->config.nvalues < SL_ARRAY_SIZE(values[i]));
+    values[i][e->config.nvalues++] = (struct sl_config_value){key, value};
+}
+
+static struct sl_str str_of(const char *s)
+{
+    return (struct sl_str){s, strlen(s)};
+}
+
+static struct sl_msg_client *client(const struct sl_cap_entry *e)
+{
+    struct sl_msg_client *c = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_OK, "open: %s", err.msg);
+    return c;
+}
+
+static void publish_n(struct sl_msg_client *c, const char *topic, const void *msg, size_t len)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_publish(c, str_of(topic), (struct sl_str){msg, len}, &err), SL_OK,
+                 "publish: %s", err.msg);
+}
+
+static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
+{
+    publish_n(c, topic, msg, strlen(msg));
+}
+
+/* Subscribes; the token goes to a static slot of a few. */
+static char *subscribe(struct sl_msg_client *c, const char *topic)
+{
+    static char toks[8][SL_MSG_TOKEN_MAX + 1];
+    static int next;
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of(topic), &tok, &err), SL_OK, "subscribe: %s",
+                 err.msg);
+    char *slot = toks[next++ % 8];
+    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
+    sl_buf_release(&tok);
+    return slot;
+}
+
+static sl_err receive(struct sl_msg_client *c, const char *tok, struct sl_buf *out,
+                      struct sl_error *err)
+{
+    sl_buf_reset(out);
+    return sl_msg_receive(c, str_of(tok), NULL, NULL, out, err);
+}
+
+static void expect_n(struct sl_msg_client *c, const char *tok, const void *want, size_t len)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(receive(c, tok, &got, &err), SL_OK, "receive: %s", err.msg);
+    cr_assert_eq(got.len, len, "got %zu bytes, want %zu", got.len, len);
+    cr_assert(memcmp(got.data, want, len) == 0, "the message differs");
+    sl_buf_release(&got);
+}
+
+static void expect(struct sl_msg_client *c, const char *tok, const char *want)
+{
+    expect_n(c, tok, want, strlen(want));
+}
+
+static void expect_none(struct sl_msg_client *c, const char *tok)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = receive(c, tok, &got, &err);
+    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d (%s)", rc, err.msg);
+    sl_buf_release(&got);
+}
+
+/* ---- interoperability with amqp-tools ------------------------------------- */
+
+static void need_tools(void)
+{
+    if (system("command -v amqp-publish >/dev/null 2>&1 && command -v amqp-get >/dev/null 2>&1")
+        == 0)
+        return;
+    if (in_ci())
+        cr_assert_fail("amqp-tools is not installed (apt-get install amqp-tools)");
+    cr_skip_test("amqp-tools is not installed");
+}
+
+/* Runs cmd and returns its whole standard output (malloc'd) in *out, its length in *len. */
+static int run_capture(const char *cmd, char **out, size_t *len)
+{
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "%s", cmd);
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    cr_assert_not_null(buf);
+    for (size_t r; (r = fread(buf + n, 1, cap - n, p)) > 0;) {
+        n += r;
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            cr_assert_not_null(buf);
+        }
+    }
+    *out = buf;
+    *len = n;
+    return pclose(p);
+}
+
+Test(amqp, amqp_publish_reaches_a_subscription)
+{
+    struct sl_cap_entry *e = entry("mq", "1s");
+    need_tools();
+    struct sl_msg_client *c = client(e);
+    char *tok = subscribe(c, "orders.eu");
+    char *other = subscribe(c, "orders.us");
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "amqp-publish -u '%s' -e '%s' -r orders.eu -b 'from amqp-publish'",
+             amqp_url, exchanges[0]);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    expect(c, tok, "from amqp-publish");
+    expect_none(c, tok);
+    expect_none(c, other); /* another routing key */
+    sl_msg_client_close(c);
+}
+
+Test(amqp, slight_publish_reaches_amqp_get)
+{
+    struct sl_cap_entry *e = entry("mq", "200ms");
+    need_tools();
+    struct sl_msg_client *c = client(e);
+    /* a plain queue, bound to the capability's exchange by routing key */
+    char queue[128];
+    snprintf(queue, sizeof(queue), "q.%s", names[0]);
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "amqp-declare-queue -u '%s' -q '%s' >/dev/null", amqp_url, queue);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    amqp_connection_state_t st = admin_connect();
+    /* the exchange exists once slight connected: a subscription makes it */
+    char *tok = subscribe(c, "invoices");
+    cr_assert_not_null(amqp_queue_bind(st, 1, amqp_cstring_bytes(queue),
+                                       amqp_cstring_bytes(exchanges[0]),
+                                       amqp_cstring_bytes("invoices"), amqp_empty_table));
+    static const char bin[] = "line one\nline two\n\0after a NUL";
+    publish_n(c, "invoices", bin, sizeof(bin) - 1);
+    publish(c, "invoices-not", "elsewhere");
+    char *out = NULL;
+    size_t len = 0;
+    snprintf(cmd, sizeof(cmd), "amqp-get -u '%s' -q '%s'", amqp_url, queue);
+    cr_assert_eq(run_capture(cmd, &out, &len), 0, "%s", cmd);
+    cr_assert_eq(len, sizeof(bin) - 1, "amqp-get printed %zu bytes", len);
+    cr_assert(memcmp(out, bin, len) == 0);
+    free(out);
+    /* only one message was routed to the queue: a second get finds it empty */
+    cr_assert_neq(run_capture(cmd, &out, &len), 0, "a second message: '%.*s'", (int)len, out);
+    free(out);
+    expect_n(c, tok, bin, sizeof(bin) - 1); /* slight's own subscription got it too */
+    expect_none(c, tok);
+    amqp_queue_delete(st, 1, amqp_cstring_bytes(queue), 0, 0);
+    admin_close(st);
+    sl_msg_client_close(c);
+}
+
+Test(amqp, exchange_can_be_named)
+{
+    struct sl_cap_entry *a = entry("a", "200ms");
+    struct sl_cap_entry *b = entry("b", "200ms");
+    need_tools();
+    /* two capabilities on one named exchange share its topics */
+    char x[128];
+    snprintf(x, sizeof(x), "shared.%s", names[0]);
+    add_config(a, "AMQP_EXCHANGE", x);
+    add_config(b, "AMQP_EXCHANGE", x);
+    snprintf(exchanges[0], sizeof(exchanges[0]), "%s", x);
+    exchanges[1][0] = '\0';
+    struct sl_msg_client *ca = client(a), *cb = client(b);
+    char *ta = subscribe(ca, "t");
+    publish(cb, "t", "across");
+    expect(ca, ta, "across");
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "amqp-publish -u '%s' -e '%s' -r t -b 'from the tool'", amqp_url,
+             x);
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    expect(ca, ta, "from the tool");
+    expect_none(ca, ta);
+    sl_msg_client_close(ca);
+    sl_msg_client_close(cb);
+}
+
+/* ---- configuration and refusals ------------------------------------------- */
+
+static sl_err open_err(struct sl_cap_entry *e, struct sl_error *err)
+{
+    struct sl_msg_client *c = NULL;
+    sl_err rc = sl_msg_client_open(e, &c, err);
+    cr_assert((rc == SL_OK) == (c != NULL));
+    sl_msg_client_close(c);
+    return rc;
+}
+
+Test(amqp, bad_config_is_an_open_error)
+{
+    need_amqp();
+    struct sl_error err = SL_ERROR_INIT;
+    struct sl_cap_entry *e = entry_url("mq", "http://guest:s3cr3t@127.0.0.1/", NULL);
+    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "AMQP_URL") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "s3cr3t") == NULL, "the message shows the password: %s", err.msg);
+
+    e = entry_url("mq", "amqps://guest:s3cr3t@127.0.0.1/", NULL);
+    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "amqps") != NULL, "%s", err.msg);
+
+    e = entry("mq", NULL);
+    add_config(e, "AMQP_TIMEOUT", "0s");
+    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "AMQP_TIMEOUT") != NULL, "%s", err.msg);
+
+    e = entry("mq", NULL);
+    add_config(e, "AMQP_EXCHANGE", "");
+    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "AMQP_EXCHANGE") != NULL, "%s", err.msg);
+}
+
+/* amqp_url with the password or the vhost replaced. */
+static const char *url_with(const char *password, const char *vhost)
+{
+    static char url[256];
+    const char *at = strrchr(amqp_url, '@');
+    cr_assert_not_null(at);
+    snprintf(url, sizeof(url), "amqp://guest:%s%s%s", password, at, vhost);
+    return url;
+}
+
+Test(amqp, refused_login_is_insufficient_permissions)
+{
+    need_amqp();
+    struct sl_cap_entry *e = entry_url("mq", url_with("n0t-the-pa55", ""), "100ms");
+    struct sl_msg_client *c = client(e); /* no connection yet */
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_EAUTH, "%s", err.msg);
+    cr_assert(strstr(err.msg, "n0t-the-pa55") == NULL, "shows the password: %s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.amqp") != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s", err.msg);
+    sl_msg_client_close(c);
+
+    e = entry_url("mq", url_with("guest", "/no-such-vhost"), "100ms");
+    c = client(e);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s", err.msg);
+    cr_assert(strstr(err.msg, "no-such-vhost") != NULL, "%s", err.msg);
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
+}
+
+Test(amqp, topic_is_a_routing_key_of_at_most_255_bytes)
+{
+    struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    char topic[257];
+    memset(topic, 'k', 256);
+    topic[256] = '\0';
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of(topic), &tok, &err), SL_EINVAL);
+    cr_assert(strstr(err.msg, "255") != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of(topic), str_of("x"), &err), SL_EINVAL);
+    topic[255] = '\0';
+    char *t = subscribe(c, topic);
+    publish(c, topic, "longest");
+    /* routing keys are not patterns: '#' and '*' are plain bytes on a direct exchange */
+    char *hash = subscribe(c, "#");
+    char *star = subscribe(c, "a.*");
+    publish(c, "a.b", "not for the patterns");
+    publish(c, "#", "hash");
+    publish(c, "a.*", "star");
+    expect(c, t, "longest");
+    expect_none(c, t);
+    expect(c, hash, "hash");
+    expect_none(c, hash);
+    expect(c, star, "star");
+    expect_none(c, star);
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
+}
+
+Test(amqp, beside_another_backend)
+{
+    struct sl_cap_entry *ea = entry("mq", "200ms");
+    /* a memory capability in the same slightfile */
+    size_t i = n_entries++;
+    snprintf(names[i], sizeof(names[i]), "local");
+    exchanges[i][0] = '\0';
+    static char mem_resource[] = "messaging.memory";
+    caps[i] = (struct sl_slightfile_capability){.name = names[i],
+                                                .resource = mem_resource,
+                                                .canonical = "messaging.memory",
+                                                .type = "messaging",
+                                                .backend = "memory",
+                                                .line = 2};
+    values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "200ms"};
+    entries[i] = (struct sl_cap_entry){
+        .cap = &caps[i],
+        .config = {.resource = "messaging.memory", .name = names[i], .dir = ".",
+                   .values = values[i], .nvalues = 1}};
+    struct sl_msg_client *a = client(ea), *m = client(&entries[i]);
+    char *ta = subscribe(a, "t");
+    char *tm = subscribe(m, "t");
+    publish(a, "t", "over amqp");
+    publish(m, "t", "in memory");
+    expect(a, ta, "over amqp");
+    expect_none(a, ta);
+    expect(m, tm, "in memory");
+    expect_none(m, tm);
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(receive(m, ta, &got, &err), SL_EINVAL, "an amqp token on memory");
+    cr_assert_eq(receive(a, tm, &got, &err), SL_EINVAL, "a memory token on amqp");
+    sl_buf_release(&got);
+    sl_msg_client_close(a);
+    sl_msg_client_close(m);
+}
+
+/* ---- a broker outage, through a proxy ------------------------------------- */
+
+#define PROXY_PAIRS 32
+
+/* A TCP forwarder 127.0.0.1:port -> 127.0.0.1:target, run by one thread. */
+struct proxy {
+    int port, target;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int wake[2];
+    int lfd;                      /* under lock: -1 while down */
+    bool quit;
+    unsigned applied, requested;  /* under lock: state changes asked for and done */
+    int pairs[PROXY_PAIRS][2];    /* thread only: client, broker; -1 when free */
+};
+
+static int listen_on(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    cr_assert(fd >= 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0, "bind %d: %s", port,
+                 strerror(errno));
+    cr_assert_eq(listen(fd, 16), 0);
+    return fd;
+}
+
+static int connect_to(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static void close_pair(struct proxy *p, int k)
+{
+    close(p->pairs[k][0]);
+    close(p->pairs[k][1]);
+    p->pairs[k][0] = p->pairs[k][1] = -1;
+}
+
+/* Writes all of buf to fd; false when the peer is gone. */
+static bool write_all(int fd, const char *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        buf += n, len -= (size_t)n;
+    }
+    return true;
+}
+
+static void *proxy_run(void *arg)
+{
+    struct proxy *p = arg;
+    static char buf[65536];
+    for (;;) {
+        struct pollfd fds[2 + 2 * PROXY_PAIRS];
+        int map[2 + 2 * PROXY_PAIRS];
+        nfds_t n = 0;
+        fds[n++] = (struct pollfd){.fd = p->wake[0], .events = POLLIN};
+        pthread_mutex_lock(&p->lock);
+        int lfd = p->lfd;
+        pthread_mutex_unlock(&p->lock);
+        if (lfd >= 0)
+            fds[n++] = (struct pollfd){.fd = lfd, .events = POLLIN};
+        nfds_t first_pair = n;
+        for (int k = 0; k < PROXY_PAIRS; k++)
+            for (int side = 0; side < 2 && p->pairs[k][0] >= 0; side++) {
+                map[n] = k * 2 + side;
+                fds[n++] = (struct pollfd){.fd = p->pairs[k][side], .events = POLLIN};
+            }
+        if (poll(fds, n, -1) < 0)
+            continue;
+        if (fds[0].revents != 0) {
+            char c;
+            (void)!read(p->wake[0], &c, 1);
+            pthread_mutex_lock(&p->lock);
+            if (p->lfd < 0) /* down: every forwarded connection goes too */
+                for (int k = 0; k < PROXY_PAIRS; k++)
+                    if (p->pairs[k][0] >= 0)
+                        close_pair(p, k);
+            bool quit = p->quit;
+            p->applied = p->requested;
+            pthread_cond_broadcast(&p->cond);
+            pthread_mutex_unlock(&p->lock);
+            if (quit)
+                return NULL;
+            continue; /* the descriptors may have changed */
+        }
+        if (lfd >= 0 && fds[1].revents != 0) {
+            int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+            if (cfd >= 0) {
+                int bfd = connect_to(p->target);
+                int k = 0;
+                while (k < PROXY_PAIRS && p->pairs[k][0] >= 0)
+                    k++;
+                if (bfd < 0 || k == PROXY_PAIRS) {
+                    close(cfd);
+                    if (bfd >= 0)
+                        close(bfd);
+                } else {
+                    p->pairs[k][0] = cfd;
+                    p->pairs[k][1] = bfd;
+                }
+            }
+        }
+        for (nfds_t j = first_pair; j < n; j++) {
+            if (fds[j].revents == 0)
+                continue;
+            int k = map[j] / 2, side = map[j] % 2;
+            if (p->pairs[k][0] < 0)
+                continue;
+            ssize_t got = recv(p->pairs[k][side], buf, sizeof(buf), 0);
+            if (got <= 0 || !write_all(p->pairs[k][1 - side], buf, (size_t)got))
+                close_pair(p, k);
+        }
+    }
+}
+
+/* Asks the proxy thread to apply a change and waits until it has. */
+static void proxy_sync(struct proxy *p)
+{
+    pthread_mutex_lock(&p->lock);
+    unsigned want = ++p->requested;
+    pthread_mutex_unlock(&p->lock);
+    cr_assert_eq(write(p->wake[1], "x", 1), 1);
+    pthread_mutex_lock(&p->lock);
+    while (p->applied < want)
+        pthread_cond_wait(&p->cond, &p->lock);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void proxy_down(struct proxy *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int lfd = p->lfd;
+    p->lfd = -1;
+    pthread_mutex_unlock(&p->lock);
+    proxy_sync(p); /* the thread no longer polls lfd */
+    if (lfd >= 0)
+        close(lfd);
+}
+
+static void proxy_up(struct proxy *p)
+{
+    int lfd = listen_on(p->port);
+    pthread_mutex_lock(&p->lock);
+    p->lfd = lfd;
+    pthread_mutex_unlock(&p->lock);
+    proxy_sync(p);
+}
+
+/* A proxy to target on a free port, down (nothing listens there yet). */
+static void proxy_start(struct proxy *p, int target)
+{
+    int fd = listen_on(0);
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+    close(fd);
+    *p = (struct proxy){.port = ntohs(sa.sin_port), .target = target, .lfd = -1};
+    for (int k = 0; k < PROXY_PAIRS; k++)
+        p->pairs[k][0] = p->pairs[k][1] = -1;
+    pthread_mutex_init(&p->lock, NULL);
+    pthread_cond_init(&p->cond, NULL);
+    cr_assert_eq(pipe(p->wake), 0);
+    cr_assert_eq(pthread_create(&p->thread, NULL, proxy_run, p), 0);
+}
+
+static void proxy_stop(struct proxy *p)
+{
+    proxy_down(p);
+    pthread_mutex_lock(&p->lock);
+    p->quit = true;
+    pthread_mutex_unlock(&p->lock);
+    proxy_sync(p);
+    pthread_join(p->thread, NULL);
+    close(p->wake[0]);
+    close(p->wake[1]);
+    pthread_mutex_destroy(&p->lock);
+    pthread_cond_destroy(&p->cond);
+}
+
+Test(amqp, broker_down_then_back, .timeout = 60)
+{
+    need_amqp();
+    const char *colon = strrchr(amqp_url, ':');
+    cr_assert_not_null(colon);
+    int broker_port = atoi(colon + 1);
+    static struct proxy px;
+    proxy_start(&px, broker_port);
+    static char url[256];
+    const char *at = strrchr(amqp_url, '@');
+    snprintf(url, sizeof(url), "%.*s@127.0.0.1:%d", (int)(at - amqp_url), amqp_url, px.port);
+    char where[32];
+    snprintf(where, sizeof(where), "127.0.0.1:%d", px.port);
+
+    /* the broker is down at start-up: open works, each call gets connection-lost */
+    struct sl_cap_entry *e = entry_url("mq", url, "200ms");
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.amqp") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, where) != NULL, "names the broker: %s", err.msg);
+    cr_assert(strstr(err.msg, "guest") == NULL, "shows the credentials: %s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+
+    proxy_up(&px);
+    char *t = subscribe(c, "t");
+    publish(c, "t", "one");
+    expect(c, t, "one");
+
+    proxy_down(&px); /* the connections drop, and nothing listens */
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "still down: %s", err.msg);
+
+    proxy_up(&px);
+    publish(c, "t", "two");
+    expect(c, t, "two"); /* the subscription was made again before the publish */
+    expect_none(c, t);
+    char *t2 = subscribe(c, "t");
+    publish(c, "t", "three");
+    expect(c, t, "three");
+    expect(c, t2, "three");
+
+    sl_buf_release(&tok);
+    sl_buf_release(&got);
+    sl_msg_client_close(c);
+    sl_msg_shutdown(); /* before the proxy goes: closing talks to the broker */
+    proxy_stop(&px);
+}
