@@ -84,18 +84,21 @@ static sl_err build_optimized(const struct aot_entry *e, struct sl_error *err)
     return rc;
 }
 
+bool sl_aot_known_module(const struct sl_aot_opts *opts, const struct stat *st, char key[65])
+{
+    return sl_aot_memo_get(opts, st, key);
+}
+
 sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename, const struct stat *st,
-                   const struct sl_wasm_module *m, const struct sl_aot_opts *opts,
-                   struct sl_aot_code *out, struct sl_error *err)
+                   const char *known_key, const struct sl_wasm_module *m,
+                   const struct sl_aot_opts *opts, struct sl_aot_code *out, struct sl_error *err)
 {
     struct aot_entry e;
-    char memo[SL_SHA256_HEX_LEN + 1];
-    bool memo_hit = st != NULL && sl_aot_memo_get(opts, st, memo);
     memset(out, 0, sizeof(*out));
-    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, memo_hit ? memo : NULL, &e, err);
-    if (rc == SL_OK && st != NULL && !memo_hit)
+    sl_err rc = sl_aot_entry_open(wasm, len, filename, opts, known_key, &e, err);
+    if (rc == SL_OK && st != NULL && known_key == NULL)
         sl_aot_memo_put(opts, st, e.key);
-    if (memo_hit)
+    if (known_key != NULL)
         sl_log_debug("%s: cache key from the file-identity memo", filename);
     if (rc != SL_OK)
         return rc;

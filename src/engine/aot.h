@@ -43,13 +43,21 @@ struct sl_aot_code {
  * Makes code for the module in wasm[0..len) (already read into m) and loads
  * it. filename is for messages; st (may be NULL) describes the file the
  * bytes were read from, so that its key can be memoised instead of hashing
- * the module on every run. On success *out holds the loaded code
+ * the module on every run; known_key (may be NULL) is the key that
+ * sl_aot_known_module found for it. On success *out holds the loaded code
  * (sl_aot_unload). Errors: wasm2c rejecting the module (its message, with
  * the offset), the C compiler failing, the cache unusable.
  */
 sl_err sl_aot_load(const uint8_t *wasm, size_t len, const char *filename, const struct stat *st,
-                   const struct sl_wasm_module *m, const struct sl_aot_opts *opts,
+                   const char *known_key, const struct sl_wasm_module *m, const struct sl_aot_opts *opts,
                    struct sl_aot_code *out, struct sl_error *err);
+
+/*
+ * True when this build of slight has read, linked and loaded the module file
+ * with identity st before (the file-identity memo of the cache): key then
+ * holds its cache key, and the module need not be hashed or scanned again.
+ */
+bool sl_aot_known_module(const struct sl_aot_opts *opts, const struct stat *st, char key[65]);
 
 /* Loads verified optimized code from the cache only; SL_ENOTFOUND when absent. */
 sl_err sl_aot_load_cached(const uint8_t *wasm, size_t len, const char *filename,

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,27 +43,14 @@ const char *sl_aot_cache_root(const struct sl_aot_opts *opts)
 }
 
 /* What the key depends on besides the module: tools, ABI, headers, code flavour. */
-static char hdr_hash[SL_SHA256_HEX_LEN + 1];
-static pthread_once_t hdr_hash_once = PTHREAD_ONCE_INIT;
-
-/* The embedded headers' hash: computed once per process. */
-static void hash_headers(void)
-{
-    struct sl_sha256 hh;
-    sl_sha256_init(&hh);
-    sl_sha256_update(&hh, sl_embedded_wasm_rt_h, sl_embedded_wasm_rt_h_len);
-    sl_sha256_update(&hh, sl_embedded_guest_abi_h, sl_embedded_guest_abi_h_len);
-    sl_sha256_final_hex(&hh, hdr_hash);
-}
-
 static size_t key_meta(const struct sl_aot_opts *opts, char *meta, size_t size)
 {
-    pthread_once(&hdr_hash_once, hash_headers);
     int n = snprintf(meta, size,
                      "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n"
                      "barrier=%d\n",
                      SL_GUEST_ABI_VERSION, SL_WASM2C_VERSION, SL_GUEST_CC_VERSION,
-                     SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH, hdr_hash,
+                     SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH,
+                     sl_embedded_headers_sha256,
                      opts != NULL && opts->write_barrier);
     return n < 0 ? 0 : SL_MIN((size_t)n, size - 1);
 }
@@ -97,22 +83,38 @@ sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
     return SL_OK;
 }
 
+/* True when the file of st changed too recently for its identity to be trusted. */
+static bool too_recent(const struct stat *st)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return now.tv_sec - st->st_ctim.tv_sec < 2 || now.tv_sec - st->st_mtim.tv_sec < 2;
+}
+
+/* Appends st's identity (device, inode, size, mtime, ctime) to buf[n..size). */
+static size_t identity(const struct stat *st, char *buf, size_t n, size_t size)
+{
+    if (n >= size)
+        return n;
+    int k = snprintf(buf + n, size - n, "dev=%llu ino=%llu size=%lld mtime=%lld.%09ld ctime=%lld.%09ld\n",
+                     (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
+                     (long long)st->st_size, (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+                     (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+    return k < 0 ? n : SL_MIN(n + (size_t)k, size - 1);
+}
+
 /* Path of the memo entry for a file identity. */
 static bool memo_path(const struct sl_aot_opts *opts, const struct stat *st, char *path,
                       size_t size)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    if (now.tv_sec - st->st_ctim.tv_sec < 2 || now.tv_sec - st->st_mtim.tv_sec < 2)
+    if (too_recent(st))
         return false;
     char meta[1200], hex[SL_SHA256_HEX_LEN + 1];
     size_t n = key_meta(opts, meta, sizeof(meta));
-    n += (size_t)snprintf(meta + n, sizeof(meta) - n, "dev=%llu ino=%llu size=%lld mtime=%lld.%09ld "
-                                                        "ctime=%lld.%09ld\n",
-                          (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-                          (long long)st->st_size, (long long)st->st_mtim.tv_sec,
-                          st->st_mtim.tv_nsec, (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
-    sl_sha256_hex(meta, SL_MIN(n, sizeof(meta)), hex);
+    /* the memo also says "this slight's reader accepted the file": its version counts */
+    int k = snprintf(meta + n, sizeof(meta) - n, "slight=%s\n", SL_VERSION);
+    n = identity(st, meta, k < 0 ? n : SL_MIN(n + (size_t)k, sizeof(meta) - 1), sizeof(meta));
+    sl_sha256_hex(meta, n, hex);
     return snprintf(path, size, "%s/v1/memo/%s", sl_aot_cache_root(opts), hex) < (int)size;
 }
 
@@ -204,9 +206,59 @@ sl_err sl_aot_write_sums(const struct aot_entry *e, const char *sums_name,
     return rc;
 }
 
-bool sl_aot_check_sums(const struct aot_entry *e, const char *sums_name)
+/* The record that path (identity st) matched hash: "HASH\nidentity\n". */
+static size_t verified_record(const char *hash, const struct stat *st, char *rec, size_t size)
+{
+    int n = snprintf(rec, size, "%.*s\n", SL_SHA256_HEX_LEN, hash);
+    return identity(st, rec, n < 0 ? 0 : SL_MIN((size_t)n, size - 1), size);
+}
+
+/* True when entry/NAME.verified says that NAME, as it is now, matched hash. */
+static bool verified_before(const struct aot_entry *e, const char *name, const char *hash,
+                            const struct stat *st)
+{
+    char path[4200], rec[512], seen[512];
+    size_t n = verified_record(hash, st, rec, sizeof(rec));
+    if (snprintf(path, sizeof(path), "%s/%s.verified", e->dir, name) >= (int)sizeof(path))
+        return false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t got = read(fd, seen, sizeof(seen));
+    close(fd);
+    return got == (ssize_t)n && memcmp(seen, rec, n) == 0;
+}
+
+static void record_verified(const struct aot_entry *e, const char *name, const char *hash,
+                            const struct stat *st)
+{
+    char path[4200], rec[512];
+    if (too_recent(st))
+        return;
+    size_t n = verified_record(hash, st, rec, sizeof(rec));
+    if (snprintf(path, sizeof(path), "%s/%s.verified", e->dir, name) < (int)sizeof(path))
+        sl_fs_write_atomic(path, rec, n, 0600, NULL); /* best effort: a cache of a check */
+}
+
+/* True when entry/name exists and its content has the hex SHA-256 hash. */
+static bool file_matches(const struct aot_entry *e, const char *name, const char *hash)
 {
     char path[4200], hex[SL_SHA256_HEX_LEN + 1];
+    struct stat st;
+    sl_aot_entry_path(e, name, path, sizeof(path));
+    if (stat(path, &st) != 0)
+        return false;
+    if (verified_before(e, name, hash, &st))
+        return true;
+    if (!hash_file(path, hex) || memcmp(hex, hash, SL_SHA256_HEX_LEN) != 0)
+        return false;
+    record_verified(e, name, hash, &st);
+    return true;
+}
+
+bool sl_aot_check_sums(const struct aot_entry *e, const char *sums_name)
+{
+    char path[4200];
     struct sl_buf sums = SL_BUF_INIT;
     sl_aot_entry_path(e, sums_name, path, sizeof(path));
     if (sl_fs_read_file(path, &sums, NULL) != SL_OK)
@@ -220,8 +272,7 @@ bool sl_aot_check_sums(const struct aot_entry *e, const char *sums_name)
             ok = false;
             break;
         }
-        sl_aot_entry_path(e, line + SL_SHA256_HEX_LEN + 2, path, sizeof(path));
-        if (!hash_file(path, hex) || memcmp(hex, line, SL_SHA256_HEX_LEN) != 0) {
+        if (!file_matches(e, line + SL_SHA256_HEX_LEN + 2, line)) {
             sl_log_warn("cache entry '%s' is corrupt ('%s' does not match its hash); rebuilding",
                         e->dir, line + SL_SHA256_HEX_LEN + 2);
             ok = false;

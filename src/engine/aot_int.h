@@ -26,6 +26,8 @@ struct aot_entry {
 extern const unsigned char sl_embedded_wasm_rt_h[];
 extern const size_t sl_embedded_wasm_rt_h_len;
 extern const unsigned char sl_embedded_guest_abi_h[];
+/* Hex SHA-256 of wasm-rt.h then sl_guest_abi.h, computed at build time. */
+extern const char sl_embedded_headers_sha256[65];
 extern const size_t sl_embedded_guest_abi_h_len;
 
 /* Max call depth compiled into explicit-check code (part of the key). */
@@ -54,7 +56,13 @@ void sl_aot_unlock(int fd);
 /* Writes "sha256  file\n" lines for files[] into entry/sums_name, atomically. */
 sl_err sl_aot_write_sums(const struct aot_entry *e, const char *sums_name,
                          const char *const *files, size_t nfiles, struct sl_error *err);
-/* True when every file listed in entry/sums_name exists with its hash. */
+/*
+ * True when every file listed in entry/sums_name exists with its hash. A
+ * file that matched once is not hashed again while its identity (device,
+ * inode, size, mtime, ctime) stays the same: entry/NAME.verified records it
+ * (files changed in the last 2 seconds are never recorded). Any write to
+ * the file changes its ctime, so a damaged file is hashed, and caught.
+ */
 bool sl_aot_check_sums(const struct aot_entry *e, const char *sums_name);
 
 /* Makes sure the translated C (g.c, g.h, glue.c, headers) is in the entry. */

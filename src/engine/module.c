@@ -7,6 +7,7 @@
 
 #include "module.h"
 #include "common/fs.h"
+#include "common/hash.h"
 #include "common/log.h"
 #include "common/mem.h"
 
@@ -44,7 +45,9 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     }
     struct stat st;
-    bool is_module_file = true;
+    bool is_module_file = true, known = false;
+    char known_key[SL_SHA256_HEX_LEN + 1];
+    const uint8_t *bytes = NULL;
     rc = sl_fs_read_file_stat(path, &m->file, &st, err);
     if (rc != SL_OK) {
         rc = sl_error_recode(err, SL_EMODULE);
@@ -59,14 +62,18 @@ sl_err sl_module_load(const char *path, const struct sl_aot_opts *opts,
         if (rc != SL_OK)
             goto fail;
     }
-    rc = sl_wasm_read(m->wasm ? m->wasm : (const uint8_t *)"", m->wasm_len, path, &m->info, err);
+    /* a module file read and accepted before (same identity): its bodies are not scanned again */
+    known = is_module_file && sl_aot_known_module(opts, &st, known_key);
+    bytes = m->wasm ? m->wasm : (const uint8_t *)"";
+    rc = known ? sl_wasm_read_known(bytes, m->wasm_len, path, &m->info, err)
+               : sl_wasm_read(bytes, m->wasm_len, path, &m->info, err);
     if (rc == SL_OK)
         rc = sl_wasm_check_features(&m->info, path, err);
     if (rc == SL_OK)
         rc = sl_link_check(&m->info, path, providers, err);
     if (rc == SL_OK)
-        rc = sl_aot_load(m->wasm, m->wasm_len, path, is_module_file ? &st : NULL, &m->info, opts,
-                         &m->code, err);
+        rc = sl_aot_load(m->wasm, m->wasm_len, path, is_module_file ? &st : NULL,
+                         known ? known_key : NULL, &m->info, opts, &m->code, err);
     if (rc != SL_OK)
         goto fail;
     m->desc = m->code.desc;

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +115,51 @@ static void install(void)
         install_errno = ENOMEM;
 }
 
+extern char **environ;
+
+/*
+ * The main thread's stack without reading /proc/self/maps (which
+ * pthread_getattr_np does for it: 7 system calls on every start): the
+ * kernel puts the argument and environment strings at the top of the stack
+ * mapping, and the stack may grow to RLIMIT_STACK below that top. False
+ * when the limit is infinite (then the caller asks pthread_getattr_np).
+ */
+static bool main_stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+    struct rlimit rl;
+    if (getpid() != (pid_t)syscall(SYS_gettid) || getrlimit(RLIMIT_STACK, &rl) != 0
+        || rl.rlim_cur == RLIM_INFINITY || environ == NULL)
+        return false;
+    uintptr_t top = (uintptr_t)&rl;
+    for (char **e = environ; *e != NULL; e++)
+        top = SL_MAX(top, (uintptr_t)*e + strlen(*e) + 1);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    top = (top + page - 1) & ~(page - 1);
+    if (rl.rlim_cur >= top)
+        return false;
+    *hi = top;
+    *lo = top - (uintptr_t)rl.rlim_cur;
+    return true;
+}
+
+/* The calling thread's stack [*lo, *hi); both 0 when unknown. */
+static void stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+    *lo = *hi = 0;
+    if (main_stack_bounds(lo, hi))
+        return;
+    pthread_attr_t attr;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+        void *addr;
+        size_t size;
+        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
+            *lo = (uintptr_t)addr;
+            *hi = (uintptr_t)addr + size;
+        }
+        pthread_attr_destroy(&attr);
+    }
+}
+
 sl_err sl_rt_thread_init(struct sl_error *err)
 {
     struct sl_rt_thread *t = &self_state;
@@ -132,16 +179,7 @@ sl_err sl_rt_thread_init(struct sl_error *err)
         if (sigaltstack(&ss, NULL) != 0)
             return sl_error_set(err, SL_EINTERNAL, "sigaltstack: %s", strerror(errno));
     }
-    pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-        void *addr;
-        size_t size;
-        if (pthread_attr_getstack(&attr, &addr, &size) == 0) {
-            t->stack_lo = (uintptr_t)addr;
-            t->stack_hi = (uintptr_t)addr + size;
-        }
-        pthread_attr_destroy(&attr);
-    }
+    stack_bounds(&t->stack_lo, &t->stack_hi);
     t->self = pthread_self();
     pthread_mutex_lock(&wd_lock);
     t->next = wd_threads;

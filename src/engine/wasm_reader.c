@@ -74,6 +74,7 @@ struct reader {
     uint32_t *export_name_lens;
     bool has_datacount;
     uint32_t datacount;
+    bool skip_bodies; /* sl_wasm_read_known: bodies are not scanned */
 };
 
 #define SCAN_MAX_DEPTH UINT32_MAX
@@ -1107,6 +1108,11 @@ static bool read_code_section(struct reader *r, size_t sec_start)
                         fi, size, left(c));
         c->end = c->pos + size;
         c->scope_size = size;
+        if (r->skip_bodies) {
+            c->pos = c->end;
+            c->end = sec_end;
+            continue;
+        }
         snprintf(c->scope, sizeof(c->scope), "function %u body", fi);
         r->cur_func = fi;
         uint32_t ngroups = 0;
@@ -1340,13 +1346,14 @@ static bool read_header(struct cursor *c)
     return true;
 }
 
-sl_err sl_wasm_read(const uint8_t *bytes, size_t len, const char *filename,
-                    struct sl_wasm_module *out, struct sl_error *err)
+static sl_err read_module(const uint8_t *bytes, size_t len, const char *filename,
+                          bool skip_bodies, struct sl_wasm_module *out, struct sl_error *err)
 {
     struct reader r;
     memset(&r, 0, sizeof(r));
     memset(out, 0, sizeof(*out));
     r.m = out;
+    r.skip_bodies = skip_bodies;
     r.cur_func = UINT32_MAX;
     r.c.buf = bytes;
     r.c.len = bytes == NULL ? 0 : len;
@@ -1363,6 +1370,18 @@ sl_err sl_wasm_read(const uint8_t *bytes, size_t len, const char *filename,
         return r.c.rc != SL_OK ? r.c.rc : SL_EMODULE;
     }
     return SL_OK;
+}
+
+sl_err sl_wasm_read(const uint8_t *bytes, size_t len, const char *filename,
+                    struct sl_wasm_module *out, struct sl_error *err)
+{
+    return read_module(bytes, len, filename, false, out, err);
+}
+
+sl_err sl_wasm_read_known(const uint8_t *bytes, size_t len, const char *filename,
+                          struct sl_wasm_module *out, struct sl_error *err)
+{
+    return read_module(bytes, len, filename, true, out, err);
 }
 
 sl_err sl_wasm_check_features(const struct sl_wasm_module *m, const char *filename,

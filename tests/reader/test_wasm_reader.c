@@ -775,6 +775,42 @@ Test(sig, feature_names)
                           "unknown feature");
 }
 
+/* ---- modules read before (sl_wasm_read_known) ---- */
+
+Test(known, bodies_skipped_sections_kept)
+{
+    struct bytes b;
+    struct fmod fm = {
+        .imports = "01 03 65 6e 76 01 66 00 00", /* env.f: function 0 */
+        .body = "fd 0c 00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 1a",
+    };
+    build_fmod(&b, &fm);
+    struct sl_wasm_module m;
+    struct sl_error e = SL_ERROR_INIT;
+    cr_assert_eq(sl_wasm_read_known(b.d, b.n, FILE_NAME, &m, &e), SL_OK, "%s", e.msg);
+    cr_assert_eq(m.nimports, 1);
+    cr_assert_eq(m.nfuncs, 1);
+    cr_assert_eq(m.features, 0, "bodies are not scanned");
+    cr_assert_eq(sl_wasm_check_features(&m, FILE_NAME, &e), SL_OK);
+    sl_wasm_module_release(&m);
+    /* the full read of the same bytes finds the SIMD instruction */
+    read_ok(&b, &m);
+    cr_assert_neq(m.features, 0);
+    sl_wasm_module_release(&m);
+}
+
+Test(known, body_sizes_still_checked)
+{
+    struct bytes b;
+    struct fmod fm = {.body = "01"}; /* nop */
+    build_fmod(&b, &fm);
+    b.n -= 1; /* the last body now runs past the end of the section and the file */
+    struct sl_wasm_module m;
+    struct sl_error e = SL_ERROR_INIT;
+    cr_assert_eq(sl_wasm_read_known(b.d, b.n, FILE_NAME, &m, &e), SL_EMODULE);
+    cr_assert_not_null(strstr(e.msg, FILE_NAME ": offset 0x"), "%s", e.msg);
+}
+
 /* ---- feature detection ---- */
 
 Test(features, simd_instruction_with_imports_counted)
