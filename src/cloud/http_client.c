@@ -68,11 +68,17 @@ void sl_http_thread_cleanup(void)
 struct sink {
     struct sl_buf *buf;
     bool failed;
+    size_t max;   /* 0: no limit */
+    bool too_big; /* more than max bytes came */
 };
 
 static size_t on_body(char *p, size_t size, size_t n, void *arg)
 {
     struct sink *s = arg;
+    if (s->max != 0 && size * n > s->max - s->buf->len) {
+        s->too_big = true;
+        return 0;
+    }
     if (sl_buf_append(s->buf, p, size * n) != SL_OK) {
         s->failed = true;
         return 0;
@@ -163,7 +169,8 @@ sl_err sl_http_perform(const char *what, const struct sl_http_request *req,
     hdrs = n;
 
     char detail[CURL_ERROR_SIZE] = "";
-    struct sink body = {&resp->body, false}, head = {&resp->headers, false};
+    struct sink body = {&resp->body, false, req->max_body, false};
+    struct sink head = {&resp->headers, false, 0, false};
     sl_buf_reset(&resp->body);
     sl_buf_reset(&resp->headers);
     sl_buf_reset(&resp->redirect_url);
@@ -212,6 +219,10 @@ sl_err sl_http_perform(const char *what, const struct sl_http_request *req,
     resp->curl_code = (int)rc;
     if (body.failed || head.failed)
         return sl_error_set(err, SL_ENOMEM, "%s: out of memory", what);
+    if (body.too_big)
+        return sl_error_set(err, SL_EIO,
+                            "%s: %s '%.*s': the response body is larger than %zu bytes", what,
+                            req->method, url_shown(req->url), req->url, req->max_body);
     if (rc != CURLE_OK)
         return map_curl_error(what, req, rc, detail, err);
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);

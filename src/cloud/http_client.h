@@ -36,6 +36,7 @@ struct sl_http_request {
     /* Optional: polled while the request waits; true abandons it (SL_ETIMEOUT) */
     bool (*stop)(void *arg);
     void *stop_arg;
+    size_t max_body; /* a longer response body is SL_EIO; 0: no limit */
 };
 
 struct sl_http_response {

@@ -26,6 +26,8 @@
 SL_MODULE_EXPORT extern const struct sl_httpc_backend sl_httpc_backend_curl;
 
 #define WHAT "http-client"
+/* The longest body a guest can receive (a list<u8> length is a u32). */
+#define MAX_BODY ((size_t)UINT32_MAX)
 
 /* Where a URL leads: scheme and host lower-case, port with the default filled in. */
 struct origin {
@@ -302,6 +304,7 @@ static sl_err curl_exchange(const struct sl_httpc_exchange *x, struct sl_httpc_r
         .connect_timeout_ms = (unsigned long)SL_MIN(x->timeout_ms, (uint64_t)LONG_MAX),
         .stop = x->stop,
         .stop_arg = x->arg,
+        .max_body = MAX_BODY,
     };
     rc = sl_http_perform(WHAT, &req, &resp, err);
     if (rc == SL_EAUTH && resp.status != 0)
