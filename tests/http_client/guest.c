@@ -76,7 +76,7 @@ int main(int argc, char **argv)
                 sent[k] = (unsigned char)(k * 7);
             req.body.is_some = true;
         } else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc) {
-            count = atoi(argv[++i]);
+            count = (int)strtol(argv[++i], NULL, 10);
         } else if (strcmp(argv[i], "-x") == 0) {
             hex = 1;
         } else {
