@@ -235,7 +235,12 @@ has "... and the request is made" "ok 200"
 
 # inside HTTP handlers: worker threads, the request deadline
 if [ -z "$proxy" ] || ! command -v curl >/dev/null; then
-    n=$((n + 1)); echo "ok $n - http-client in HTTP handlers # SKIP no HTTP server or curl"
+    n=$((n + 1))
+    if [ "${CI:-}" = true ]; then
+        failed=1; echo "not ok $n - http-client in HTTP handlers # no HTTP server (h2o) or curl"
+    else
+        echo "ok $n - http-client in HTTP handlers # SKIP no HTTP server (h2o) or curl"
+    fi
 else
     PP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     printf '%s\n' 'specversion = "0.2"' '[[capability]]' 'resource = "http"' 'name = "api"' \
