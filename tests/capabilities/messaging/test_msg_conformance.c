@@ -45,6 +45,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1273,6 +1274,61 @@ Test(msg, nats_beside_another_backend)
     sl_msg_client_close(m);
 }
 
+/* Adds key = value to capability entry e (made by entry()). */
+static void add_config(const struct sl_cap_entry *e, const char *key, const char *value)
+{
+    size_t i = (size_t)(e - entries);
+    cr_assert(entries[i].config.nvalues < SL_ARRAY_SIZE(values[i]));
+    values[i][entries[i].config.nvalues++] = (struct sl_config_value){key, value};
+}
+
+Test(msg, nats_subject_prefix)
+{
+    nats_only();
+    /* "" : topics are subjects as they are, as in slight v0.5.1 */
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    add_config(e, "NATS_SUBJECT_PREFIX", "");
+    struct sl_msg_client *c = client(e);
+    char topic[128], cmd[256], line[256], want[256];
+    snprintf(topic, sizeof(topic), "sl-test.%ld.%lld", (long)getpid(), (long long)time(NULL));
+    snprintf(cmd, sizeof(cmd), "SUB %s 3\r\n", topic);
+    int fd = raw_client(nats_port(nats_url), cmd);
+    publish(c, topic, "bare");
+    raw_line(fd, line, sizeof(line));
+    snprintf(want, sizeof(want), "MSG %s 3 4", topic);
+    cr_assert_str_eq(line, want);
+    close(fd);
+    /* a prefix of one's own */
+    const struct sl_cap_entry *e2 = entry("mq", "100ms");
+    char prefix[160];
+    snprintf(prefix, sizeof(prefix), "%s.app.", topic);
+    add_config(e2, "NATS_SUBJECT_PREFIX", prefix);
+    struct sl_msg_client *c2 = client(e2);
+    snprintf(cmd, sizeof(cmd), "SUB %sx 4\r\n", prefix);
+    fd = raw_client(nats_port(nats_url), cmd);
+    char *tok = subscribe(c2, "x");
+    publish(c2, "x", "prefixed");
+    raw_line(fd, line, sizeof(line));
+    snprintf(want, sizeof(want), "MSG %sx 4 8", prefix);
+    cr_assert_str_eq(line, want);
+    expect(c2, tok, "prefixed");
+    close(fd);
+    sl_msg_client_close(c);
+    sl_msg_client_close(c2);
+    /* not a prefix */
+    static const char *const bad[] = {"app", ".app.", "a..b.", "a.*.", ">.", "a b."};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
+        sl_msg_shutdown();
+        n_entries = 0;
+        const struct sl_cap_entry *eb = entry("mq", NULL);
+        add_config(eb, "NATS_SUBJECT_PREFIX", bad[i]);
+        struct sl_msg_client *cb = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG, "'%s'", bad[i]);
+        cr_assert(strstr(err.msg, "NATS_SUBJECT_PREFIX") != NULL, "%s", err.msg);
+    }
+}
+
 /* Credentials of the right form (a no-auth server does not check them). */
 static const char creds_text[] = "-----BEGIN NATS USER JWT-----\n"
                                  "eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.c2ln\n"
@@ -1282,16 +1338,14 @@ static const char creds_text[] = "-----BEGIN NATS USER JWT-----\n"
                                  "NKEY Seed printed below can be used to sign and prove identity.\n"
                                  "\n"
                                  "-----BEGIN USER NKEY SEED-----\n"
-                                 "SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU\n"
+                                 "SUAACAQDAQCQMBYIBEFAWDANBYHRAEISCMKBKFQXDAMRUGY4DUPB6IC5CQ\n"
                                  "------END USER NKEY SEED------\n";
 
 /* Opens a nats capability with NATS_CREDS = creds; returns the code. */
 static sl_err open_with_creds(const char *creds, struct sl_msg_client **c, struct sl_error *err)
 {
     const struct sl_cap_entry *e = entry("mq", "100ms");
-    size_t i = (size_t)(e - entries);
-    values[i][entries[i].config.nvalues] = (struct sl_config_value){"NATS_CREDS", creds};
-    entries[i].config.nvalues++;
+    add_config(e, "NATS_CREDS", creds);
     *c = NULL;
     return sl_msg_client_open(e, c, err);
 }
@@ -1337,14 +1391,13 @@ Test(msg, nats_bad_config_is_an_open_error)
     cr_assert(strstr(err.msg, "no-such") == NULL, "%s", err.msg);
 
     const struct sl_cap_entry *e = entry("mq", NULL);
-    size_t i = (size_t)(e - entries);
-    values[i][entries[i].config.nvalues++] = (struct sl_config_value){"NATS_TIMEOUT", "0s"};
+    add_config(e, "NATS_TIMEOUT", "0s");
     cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "NATS_TIMEOUT") != NULL, "%s", err.msg);
 }
 
-/* Starts a private nats-server on port; it dies with the test. */
-static pid_t nats_start(int port)
+/* Starts a private nats-server on port (with config file conf if not NULL); it dies with the test. */
+static pid_t nats_start_conf(int port, const char *conf)
 {
     char p[16];
     snprintf(p, sizeof(p), "%d", port);
@@ -1355,7 +1408,11 @@ static pid_t nats_start(int port)
         int devnull = open("/dev/null", O_WRONLY);
         dup2(devnull, 1);
         dup2(devnull, 2);
-        execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", p, (char *)NULL);
+        if (conf != NULL)
+            execlp("nats-server", "nats-server", "-c", conf, "-a", "127.0.0.1", "-p", p,
+                   (char *)NULL);
+        else
+            execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", p, (char *)NULL);
         _exit(127);
     }
     for (int i = 0; i < 200; i++) {
@@ -1373,16 +1430,27 @@ static pid_t nats_start(int port)
     return -1;
 }
 
+static pid_t nats_start(int port)
+{
+    return nats_start_conf(port, NULL);
+}
+
+/* Skips the test when nats-server is missing (fails under CI). */
+static void need_nats_server(void)
+{
+    if (system("command -v nats-server >/dev/null 2>&1") == 0)
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    if (in_ci())
+        cr_assert_fail("nats-server is not installed (apt-get install nats-server)");
+    cr_skip_test("nats-server is not installed");
+}
+
 Test(msg, nats_server_down_then_back, .timeout = 60)
 {
     nats_only();
-    if (system("command -v nats-server >/dev/null 2>&1") != 0) {
-        teardown();
-        tmpdir[0] = '\0';
-        if (in_ci())
-            cr_assert_fail("nats-server is not installed (apt-get install nats-server)");
-        cr_skip_test("nats-server is not installed");
-    }
+    need_nats_server();
     int port = free_port();
     static char url[64];
     snprintf(url, sizeof(url), "nats://127.0.0.1:%d", port);
@@ -1417,6 +1485,174 @@ Test(msg, nats_server_down_then_back, .timeout = 60)
     sl_buf_release(&tok);
     sl_buf_release(&got);
     sl_msg_client_close(c);
+}
+
+/*
+ * NATS decentralized auth, made here with libsodium as nsc would: an
+ * operator, an account and a user, each an Ed25519 key written as an NKEY
+ * (base32 of a type prefix, the key and a CRC-16), and JWTs signed by the
+ * issuer's key.
+ */
+enum { NKEY_OPERATOR = 14 << 3, NKEY_ACCOUNT = 0, NKEY_USER = 20 << 3, NKEY_SEED = 18 << 3 };
+
+static uint16_t crc16(const unsigned char *p, size_t n)
+{
+    uint16_t crc = 0;
+    for (size_t i = 0; i < n; i++) {
+        crc ^= (uint16_t)(p[i] << 8);
+        for (int b = 0; b < 8; b++)
+            crc = (uint16_t)(crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1);
+    }
+    return crc;
+}
+
+/* prefix (n bytes), the 32-byte key and its CRC, base32 without padding. */
+static void nkey_encode(const unsigned char *prefix, size_t n, const unsigned char *key, char *out)
+{
+    unsigned char raw[40];
+    memcpy(raw, prefix, n);
+    memcpy(raw + n, key, 32);
+    uint16_t c = crc16(raw, n + 32);
+    raw[n + 32] = (unsigned char)(c & 0xff);
+    raw[n + 33] = (unsigned char)(c >> 8);
+    static const char b32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    uint32_t acc = 0;
+    int bits = 0;
+    size_t o = 0;
+    for (size_t i = 0; i < n + 34; i++) {
+        acc = (acc << 8) | raw[i];
+        bits += 8;
+        while (bits >= 5) {
+            bits -= 5;
+            out[o++] = b32[(acc >> bits) & 31];
+        }
+    }
+    if (bits > 0)
+        out[o++] = b32[(acc << (5 - bits)) & 31];
+    out[o] = '\0';
+}
+
+struct nkey {
+    unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
+    char pub[64], seed[64];
+};
+
+static void nkey_new(struct nkey *k, int type)
+{
+    unsigned char s[32];
+    randombytes_buf(s, sizeof(s));
+    crypto_sign_seed_keypair(k->pk, k->sk, s);
+    unsigned char p1 = (unsigned char)type;
+    nkey_encode(&p1, 1, k->pk, k->pub);
+    unsigned char p2[2] = {(unsigned char)(NKEY_SEED | (type >> 5)), (unsigned char)((type & 31) << 3)};
+    nkey_encode(p2, 2, s, k->seed);
+}
+
+static void b64url(const void *data, size_t len, char *out, size_t size)
+{
+    sodium_bin2base64(out, size, data, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* A JWT of claims (JSON) signed by issuer. */
+static void jwt_make(const struct nkey *issuer, const char *claims, char *out, size_t size)
+{
+    static const char header[] = "{\"typ\":\"JWT\",\"alg\":\"ed25519-nkey\"}";
+    char h[128], c[2048];
+    b64url(header, strlen(header), h, sizeof(h));
+    b64url(claims, strlen(claims), c, sizeof(c));
+    int w = snprintf(out, size, "%s.%s", h, c);
+    cr_assert(w > 0 && (size_t)w < size, "the JWT does not fit");
+    unsigned char sig[crypto_sign_BYTES];
+    crypto_sign_detached(sig, NULL, (const unsigned char *)out, strlen(out), issuer->sk);
+    char sg[128];
+    b64url(sig, sizeof(sig), sg, sizeof(sg));
+    size_t n = strlen(out);
+    snprintf(out + n, size - n, ".%s", sg);
+}
+
+Test(msg, nats_creds_against_an_operator_server, .timeout = 60)
+{
+    nats_only();
+    need_nats_server();
+    cr_assert(sodium_init() >= 0);
+    struct nkey op, acc, user, other;
+    nkey_new(&op, NKEY_OPERATOR);
+    nkey_new(&acc, NKEY_ACCOUNT);
+    nkey_new(&user, NKEY_USER);
+    nkey_new(&other, NKEY_USER);
+    long long now = (long long)time(NULL);
+    char claims[1024], op_jwt[2048], acc_jwt[2048], user_jwt[2048];
+    snprintf(claims, sizeof(claims),
+             "{\"jti\":\"OPJTI\",\"iat\":%lld,\"iss\":\"%s\",\"name\":\"op\",\"sub\":\"%s\","
+             "\"nats\":{\"type\":\"operator\",\"version\":2}}",
+             now, op.pub, op.pub);
+    jwt_make(&op, claims, op_jwt, sizeof(op_jwt));
+    snprintf(claims, sizeof(claims),
+             "{\"jti\":\"ACCJTI\",\"iat\":%lld,\"iss\":\"%s\",\"name\":\"acc\",\"sub\":\"%s\","
+             "\"nats\":{\"limits\":{\"subs\":-1,\"data\":-1,\"payload\":-1,\"imports\":-1,"
+             "\"exports\":-1,\"wildcards\":true,\"conn\":-1,\"leaf\":-1},"
+             "\"default_permissions\":{\"pub\":{},\"sub\":{}},\"type\":\"account\","
+             "\"version\":2}}",
+             now, op.pub, acc.pub);
+    jwt_make(&op, claims, acc_jwt, sizeof(acc_jwt));
+    snprintf(claims, sizeof(claims),
+             "{\"jti\":\"USERJTI\",\"iat\":%lld,\"iss\":\"%s\",\"name\":\"user\",\"sub\":\"%s\","
+             "\"nats\":{\"pub\":{},\"sub\":{},\"subs\":-1,\"data\":-1,\"payload\":-1,"
+             "\"type\":\"user\",\"version\":2}}",
+             now, acc.pub, user.pub);
+    jwt_make(&acc, claims, user_jwt, sizeof(user_jwt));
+
+    char path[600];
+    snprintf(path, sizeof(path), "%s/op.jwt", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(op_jwt, f);
+    fclose(f);
+    char conf[700];
+    snprintf(conf, sizeof(conf), "%s/server.conf", tmpdir);
+    f = fopen(conf, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "operator: \"%s\"\nresolver: MEMORY\nresolver_preload: {\n  %s: \"%s\"\n}\n", path,
+            acc.pub, acc_jwt);
+    fclose(f);
+    int port = free_port();
+    static char url[64];
+    snprintf(url, sizeof(url), "nats://127.0.0.1:%d", port);
+    nats_url = url;
+    pid_t pid = nats_start_conf(port, conf);
+
+    static char good[4096], wrong[4096];
+    snprintf(good, sizeof(good),
+             "-----BEGIN NATS USER JWT-----\n%s\n------END NATS USER JWT------\n\n"
+             "-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n",
+             user_jwt, user.seed);
+    snprintf(wrong, sizeof(wrong),
+             "-----BEGIN NATS USER JWT-----\n%s\n------END NATS USER JWT------\n\n"
+             "-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n",
+             user_jwt, other.seed);
+    /* without credentials the server refuses the connection */
+    const struct sl_cap_entry *e0 = entry("mq", "100ms");
+    struct sl_msg_client *c0 = client(e0);
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_publish(c0, str_of("t"), str_of("x"), &err);
+    cr_assert_eq(rc, SL_EAUTH, "rc %d: %s", rc, err.msg);
+    /* with the user's credentials file it works */
+    struct sl_msg_client *c = NULL;
+    cr_assert_eq(open_with_creds(good, &c, &err), SL_OK, "%s", err.msg);
+    char *tok = subscribe(c, "t");
+    publish(c, "t", "signed");
+    expect(c, tok, "signed");
+    /* the right JWT with another key's seed: the nonce's signature is refused */
+    struct sl_msg_client *cw = NULL;
+    cr_assert_eq(open_with_creds(wrong, &cw, &err), SL_OK, "%s", err.msg);
+    rc = sl_msg_publish(cw, str_of("t"), str_of("x"), &err);
+    cr_assert_eq(rc, SL_EAUTH, "rc %d: %s", rc, err.msg);
+    cr_assert(strstr(err.msg, other.seed) == NULL && strstr(err.msg, user_jwt) == NULL,
+              "the message shows the credentials: %s", err.msg);
+    redis_stop(pid);
+    sl_msg_client_close(c0);
+    sl_msg_client_close(c);
+    sl_msg_client_close(cw);
 }
 
 /* ---- kafka only ------------------------------------------------------------ */

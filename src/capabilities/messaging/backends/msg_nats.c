@@ -3,10 +3,11 @@
  * msg_nats.c -- messaging.nats: core NATS publish/subscribe over libnats
  * (no JetStream: at-most-once), one connection per capability, made at the
  * first call and re-made by libnats after a broker restart, subscriptions
- * included. Topic t of capability c is the subject "c.t" with the bytes NATS
- * gives a meaning to escaped. Hand-written: that escaping, and reading
- * NATS_CREDS contents (libnats 3.4 reads credentials only from files). In
- * the slight-nats module.
+ * included. Topic t of capability c is the subject "c.t" (or
+ * NATS_SUBJECT_PREFIX then t) with the bytes NATS gives a meaning to
+ * escaped. Hand-written: that escaping, and reading NATS_CREDS (libnats 3.4
+ * reads credentials only from files, and its nats_Sign refuses every NKEY
+ * seed, so the nonce is signed with libsodium). In the slight-nats module.
  */
 #include "sl_common.h"
 
@@ -18,12 +19,13 @@
 #include "sl_config.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <nats/nats.h>
+#include <sodium.h>
 
 #define RESOURCE "messaging.nats"
 #define DEFAULT_URL "nats://127.0.0.1:4222"
@@ -33,6 +35,8 @@
 #define RECONNECT_WAIT_MS 250
 /* Longest subject sent: the server's default max_control_line is 4096 bytes. */
 #define SUBJECT_MAX 4000
+/* Largest credentials file read. */
+#define CREDS_MAX (64 * 1024)
 
 #define SL_MODULE_EXPORT __attribute__((visibility("default")))
 
@@ -62,8 +66,9 @@ struct nats_grave {
  */
 struct nats_shared {
     struct nats_shared *next;
-    uint64_t rounds;  /* under ev_lock: reconnect attempts begun (custom delay calls) */
-    char *jwt, *seed; /* owned, from NATS_CREDS contents; wiped at shutdown */
+    uint64_t rounds; /* under ev_lock: reconnect attempts begun (custom delay calls) */
+    char *jwt;       /* owned, from NATS_CREDS; NULL without */
+    unsigned char sk[crypto_sign_ed25519_SECRETKEYBYTES]; /* from its NKEY seed; wiped */
 };
 
 struct nats_broker {
@@ -90,6 +95,7 @@ static const struct sl_config_key config_keys[] = {
     {"NATS_URL", false, true},
     {"NATS_CREDS", false, true},
     {"NATS_TIMEOUT", false, false},
+    {"NATS_SUBJECT_PREFIX", false, false},
     {"RECEIVE_TIMEOUT", false, false},
     {NULL, false, false},
 };
@@ -133,16 +139,16 @@ static natsStatus creds_sign(char **err_txt, unsigned char **sig, int *sig_len, 
                              void *closure)
 {
     struct nats_shared *sh = closure;
-    if (nonce == NULL || nonce[0] == '\0') {
-        /* libnats asks even when the server sent no nonce: it then checks no signature */
-        *sig = calloc(1, 64);
-        *sig_len = 64;
-        return *sig != NULL ? NATS_OK : NATS_NO_MEMORY;
-    }
-    natsStatus s = nats_Sign(sh->seed, nonce, sig, sig_len);
-    if (s != NATS_OK)
-        *err_txt = strdup("cannot sign the server's nonce with the NKEY seed of NATS_CREDS");
-    return s;
+    (void)err_txt;
+    *sig = calloc(1, crypto_sign_ed25519_BYTES);
+    if (*sig == NULL)
+        return NATS_NO_MEMORY;
+    *sig_len = crypto_sign_ed25519_BYTES;
+    /* libnats asks even when the server sent no nonce; it then checks no signature */
+    if (nonce != NULL && nonce[0] != '\0')
+        crypto_sign_ed25519_detached(*sig, NULL, (const unsigned char *)nonce, strlen(nonce),
+                                     sh->sk);
+    return NATS_OK;
 }
 
 /* ---- configuration ---------------------------------------------------------- */
@@ -151,7 +157,7 @@ static void wipe_free(char *s)
 {
     if (s == NULL)
         return;
-    explicit_bzero(s, strlen(s));
+    sodium_memzero(s, strlen(s));
     sl_free(s);
 }
 
@@ -184,47 +190,124 @@ static char *creds_block(const char *creds, const char *begin, bool *nomem)
 }
 
 /*
- * NATS_CREDS as slight v0.5.1 took it, the contents of a credentials file,
- * or a file's path (relative to the slightfile's directory).
+ * The Ed25519 seed of an encoded NKEY seed ("SU..."): RFC 4648 base32 of a
+ * 2-byte prefix ('S' and the key type), the 32-byte seed and a little-endian
+ * CRC-16/XMODEM of the rest. False when enc is not one.
  */
-static sl_err set_creds(struct nats_broker *r, const struct sl_config *cfg, const char *creds,
-                        struct sl_error *err)
+static bool decode_seed(const char *enc, unsigned char seed[32])
 {
-    if (strstr(creds, "-----BEGIN") != NULL) {
-        bool nomem = false;
-        struct nats_shared *sh = r->shared;
-        sh->jwt = creds_block(creds, "BEGIN NATS USER JWT", &nomem);
-        sh->seed = creds_block(creds, "BEGIN USER NKEY SEED", &nomem);
-        if (nomem)
-            return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
-        if (sh->jwt == NULL || sh->seed == NULL)
-            return sl_error_set(err, SL_ECONFIG,
-                                RESOURCE ": NATS_CREDS has no %s block (a credentials file holds "
-                                         "'-----BEGIN NATS USER JWT-----' and "
-                                         "'-----BEGIN USER NKEY SEED-----')",
-                                sh->jwt == NULL ? "user JWT" : "user NKEY seed");
-        if (natsOptions_SetUserCredentialsCallbacks(r->opts, creds_jwt, sh, creds_sign, sh)
-            != NATS_OK)
-            return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
-        return SL_OK;
+    unsigned char raw[36];
+    size_t n = 0;
+    uint32_t acc = 0;
+    int bits = 0;
+    bool ok = true;
+    for (const char *p = enc; *p != '\0' && *p != '='; p++) {
+        int v = *p >= 'A' && *p <= 'Z' ? *p - 'A' : *p >= '2' && *p <= '7' ? *p - '2' + 26 : -1;
+        if (v < 0 || (bits + 5 >= 8 && n == sizeof(raw))) {
+            ok = false;
+            break;
+        }
+        acc = (acc << 5) | (uint32_t)v;
+        bits += 5;
+        if (bits >= 8) {
+            bits -= 8;
+            raw[n++] = (unsigned char)(acc >> bits);
+        }
     }
+    ok = ok && n == sizeof(raw);
+    uint16_t crc = 0;
+    for (size_t i = 0; ok && i < n - 2; i++) {
+        crc ^= (uint16_t)(raw[i] << 8);
+        for (int b = 0; b < 8; b++)
+            crc = (uint16_t)(crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1);
+    }
+    ok = ok && (raw[34] | raw[35] << 8) == crc && (raw[0] & 0xf8) == (18 << 3);
+    if (ok)
+        memcpy(seed, raw + 2, 32);
+    sodium_memzero(raw, sizeof(raw));
+    return ok;
+}
+
+/* The text of NATS_CREDS: the value itself, or the file it names (relative to cfg->dir). */
+static sl_err creds_text(const struct sl_config *cfg, const char *creds, struct sl_buf *out,
+                         struct sl_error *err)
+{
+    if (strstr(creds, "-----BEGIN") != NULL)
+        return sl_buf_appends(out, creds) == SL_OK
+                   ? SL_OK
+                   : sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
     struct sl_buf path = SL_BUF_INIT;
     sl_err rc = SL_OK;
     if (creds[0] != '/' && cfg->dir != NULL)
         rc = sl_buf_appendf(&path, "%s/", cfg->dir);
     if (rc == SL_OK)
         rc = sl_buf_appends(&path, creds);
-    if (rc != SL_OK) {
-        sl_buf_release(&path);
-        return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
-    }
-    if (access(sl_buf_cstr(&path), R_OK) != 0)
-        rc = sl_error_set(err, SL_ECONFIG,
-                          RESOURCE ": NATS_CREDS is neither the contents of a credentials file "
-                                   "nor the path of a readable one");
-    else if (natsOptions_SetUserCredentialsFromFiles(r->opts, sl_buf_cstr(&path), NULL) != NATS_OK)
-        rc = sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+    FILE *f = rc == SL_OK ? fopen(sl_buf_cstr(&path), "re") : NULL;
     sl_buf_release(&path);
+    if (rc != SL_OK)
+        return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+    if (f == NULL)
+        return sl_error_set(err, SL_ECONFIG,
+                            RESOURCE ": NATS_CREDS is neither the contents of a credentials file "
+                                     "nor the path of a readable one");
+    char chunk[4096];
+    size_t got;
+    while (rc == SL_OK && (got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (out->len + got > CREDS_MAX)
+            rc = sl_error_set(err, SL_ECONFIG,
+                              RESOURCE ": the NATS_CREDS file is larger than %d bytes", CREDS_MAX);
+        else if (sl_buf_append(out, chunk, got) != SL_OK)
+            rc = sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+    }
+    if (rc == SL_OK && ferror(f))
+        rc = sl_error_set(err, SL_ECONFIG, RESOURCE ": cannot read the NATS_CREDS file");
+    sodium_memzero(chunk, sizeof(chunk));
+    fclose(f);
+    return rc;
+}
+
+/*
+ * NATS_CREDS: the contents of a credentials file, as slight v0.5.1 took it,
+ * or a file's path, read here once. Its user JWT and the key of its NKEY
+ * seed are kept for the callbacks libnats calls when it connects.
+ */
+static sl_err set_creds(struct nats_broker *r, const struct sl_config *cfg, const char *creds,
+                        struct sl_error *err)
+{
+    struct sl_buf text = SL_BUF_INIT;
+    sl_err rc = creds_text(cfg, creds, &text, err);
+    struct nats_shared *sh = r->shared;
+    char *seed = NULL;
+    bool nomem = false;
+    if (rc == SL_OK) {
+        sh->jwt = creds_block(sl_buf_cstr(&text), "BEGIN NATS USER JWT", &nomem);
+        seed = creds_block(sl_buf_cstr(&text), "BEGIN USER NKEY SEED", &nomem);
+        if (nomem)
+            rc = sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+        else if (sh->jwt == NULL || seed == NULL)
+            rc = sl_error_set(err, SL_ECONFIG,
+                              RESOURCE ": NATS_CREDS has no %s block (a credentials file holds "
+                                       "'-----BEGIN NATS USER JWT-----' and "
+                                       "'-----BEGIN USER NKEY SEED-----')",
+                              sh->jwt == NULL ? "user JWT" : "user NKEY seed");
+    }
+    unsigned char raw[32];
+    unsigned char pk[crypto_sign_ed25519_PUBLICKEYBYTES];
+    if (rc == SL_OK && !decode_seed(seed, raw))
+        rc = sl_error_set(err, SL_ECONFIG,
+                          RESOURCE ": the NKEY seed of NATS_CREDS is not a valid seed");
+    if (rc == SL_OK
+        && (sodium_init() < 0 || crypto_sign_ed25519_seed_keypair(pk, sh->sk, raw) != 0))
+        rc = sl_error_set(err, SL_EINTERNAL, RESOURCE ": libsodium cannot make the key");
+    if (rc == SL_OK
+        && natsOptions_SetUserCredentialsCallbacks(r->opts, creds_jwt, sh, creds_sign, sh)
+               != NATS_OK)
+        rc = sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+    sodium_memzero(raw, sizeof(raw));
+    wipe_free(seed);
+    if (text.data != NULL)
+        sodium_memzero(text.data, text.len);
+    sl_buf_release(&text);
     return rc;
 }
 
@@ -306,6 +389,27 @@ static sl_err put_name(struct sl_buf *b, struct sl_str name)
             rc = sl_buf_append(b, &c, 1);
     }
     return rc;
+}
+
+/*
+ * Whether p is a NATS_SUBJECT_PREFIX: empty, or tokens each followed by '.',
+ * none empty or a wildcard, without white space or controls.
+ */
+static bool is_subject_prefix(const char *p)
+{
+    size_t n = strlen(p);
+    if (n == 0)
+        return true;
+    if (p[0] == '.' || p[n - 1] != '.' || strstr(p, "..") != NULL)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c <= ' ' || c == 0x7f)
+            return false;
+        if ((c == '*' || c == '>') && (i == 0 || p[i - 1] == '.') && p[i + 1] == '.')
+            return false;
+    }
+    return true;
 }
 
 static sl_err subject_of(struct nats_broker *r, struct sl_str topic, struct sl_buf *out,
@@ -564,8 +668,17 @@ static sl_err nats_open(const struct sl_config *cfg, struct sl_str name, struct 
     r->timeout_ms = (int64_t)timeout_ms;
     describe_servers(url, r->where, sizeof(r->where));
     struct sl_buf prefix = SL_BUF_INIT;
-    sl_err rc = put_name(&prefix, name);
-    if (rc == SL_OK)
+    const char *fixed = sl_config_get(cfg, "NATS_SUBJECT_PREFIX");
+    if (fixed != NULL && !is_subject_prefix(fixed)) {
+        nats_close(&r->base);
+        return sl_error_set(err, SL_ECONFIG,
+                            RESOURCE ": NATS_SUBJECT_PREFIX \"%s\" is not empty or subject tokens "
+                                     "each followed by '.' (such as \"orders.\"), without "
+                                     "wildcards or white space",
+                            fixed);
+    }
+    sl_err rc = fixed != NULL ? sl_buf_appends(&prefix, fixed) : put_name(&prefix, name);
+    if (rc == SL_OK && fixed == NULL)
         rc = sl_buf_append(&prefix, ".", 1);
     if (rc != SL_OK || natsOptions_Create(&r->opts) != NATS_OK) {
         sl_buf_release(&prefix);
@@ -744,7 +857,7 @@ static void nats_shutdown(void)
     while (sh != NULL) {
         struct nats_shared *next = sh->next;
         wipe_free(sh->jwt);
-        wipe_free(sh->seed);
+        sodium_memzero(sh->sk, sizeof(sh->sk));
         sl_free(sh);
         sh = next;
     }
