@@ -718,6 +718,19 @@ Test(amqp, broker_down_then_back, .timeout = 60)
     expect(c, t, "three");
     expect(c, t2, "three");
 
+    /* a restart while slight is idle: the first calls after it work */
+    proxy_down(&px);
+    proxy_up(&px);
+    publish(c, "t", "four");
+    expect(c, t, "four");
+    expect(c, t2, "four");
+    proxy_down(&px);
+    proxy_up(&px);
+    char *t3 = subscribe(c, "t");
+    publish(c, "t", "five");
+    expect(c, t3, "five");
+    expect(c, t, "five");
+
     sl_buf_release(&tok);
     sl_buf_release(&got);
     sl_msg_client_close(c);

@@ -570,6 +570,32 @@ static sl_err wait_confirm(struct amqp_broker *a, uint64_t seq, struct sl_error 
     }
 }
 
+/*
+ * Drops the publishing connection when the broker closed it while it was
+ * idle (a restart): what it sent since is read without waiting, so that the
+ * next publish goes over a new connection instead of failing. Under
+ * a->pub.lock.
+ */
+static void pub_check(struct amqp_broker *a)
+{
+    while (a->pub.st != NULL) {
+        amqp_frame_t f;
+        struct timeval zero = {0, 0};
+        int status = amqp_simple_wait_frame_noblock(a->pub.st, &f, &zero);
+        if (status == AMQP_STATUS_TIMEOUT)
+            break;
+        if (status != AMQP_STATUS_OK
+            || (f.frame_type == AMQP_FRAME_METHOD
+                && (f.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD
+                    || f.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD))) {
+            sl_log_debug(RESOURCE ": the publishing connection to %s was closed", a->where);
+            link_drop(&a->pub);
+        }
+    }
+    if (a->pub.st != NULL)
+        amqp_maybe_release_buffers(a->pub.st);
+}
+
 static sl_err amqp_publish(struct sl_msg_broker *b, struct sl_str topic, struct sl_str msg,
                            struct sl_error *err)
 {
@@ -590,6 +616,7 @@ static sl_err amqp_publish(struct sl_msg_broker *b, struct sl_str topic, struct 
     pthread_mutex_unlock(&a->sub.lock);
 
     pthread_mutex_lock(&a->pub.lock);
+    pub_check(a);
     if (a->pub.st == NULL) {
         rc = link_connect(a, &a->pub, err);
         if (rc == SL_OK && amqp_confirm_select(a->pub.st, CHANNEL) == NULL) {
