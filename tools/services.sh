@@ -90,7 +90,7 @@ _svc_start_mosquitto() {
   command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || return 0
   mkdir -p "$d" || return 1
   port=$(_svc_free_port) || return 1
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n' \
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nset_tcp_nodelay true\nlog_dest stderr\n' \
     "$port" > "$d/mosquitto.conf"
   PATH=$PATH:/usr/sbin mosquitto -c "$d/mosquitto.conf" </dev/null >"$d/log" 2>&1 &
   pid=$!
