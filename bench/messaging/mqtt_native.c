@@ -13,20 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "measure.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -92,8 +80,7 @@ int main(int argc, char **argv)
     size = atoi(argv[3]);
     topic = argv[5];
     body = malloc((size_t)size + 1);
-    double *lat = malloc(sizeof(double) * (size_t)n);
-    if (body == NULL || lat == NULL || n <= 0 || w <= 0)
+    if (body == NULL || n <= 0 || w <= 0)
         return 1;
     memset(body, 'x', (size_t)size);
     mosquitto_lib_init();
@@ -116,33 +103,12 @@ int main(int argc, char **argv)
     while (!subscribed)
         pthread_cond_wait(&cond, &lock);
     pthread_mutex_unlock(&lock);
-    for (int i = 0; i < 50; i++)
-        if (publish() || receive())
-            return 1;
-    for (int i = 0; i < n; i++) {
-        double t0 = now_us();
-        if (publish() || receive())
-            return 1;
-        lat[i] = now_us() - t0;
-    }
-    qsort(lat, (size_t)n, sizeof(double), cmp_double);
-    printf("latency %.1f %.1f\n", lat[n / 2], lat[(size_t)((double)n * 0.99)]);
-    double t0 = now_us();
-    for (int done = 0; done < n; done += w) {
-        int k = n - done < w ? n - done : w;
-        for (int i = 0; i < k; i++)
-            if (publish())
-                return 1;
-        for (int i = 0; i < k; i++)
-            if (receive())
-                return 1;
-    }
-    printf("throughput %.0f\n", (double)n / ((now_us() - t0) / 1e6));
+    if (measure(n, w, publish, receive))
+        return 1;
     mosquitto_disconnect(mq);
     mosquitto_loop_stop(mq, false);
     mosquitto_destroy(mq);
     mosquitto_lib_cleanup();
-    free(lat);
     free(body);
     return 0;
 }

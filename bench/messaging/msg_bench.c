@@ -9,20 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "measure.h"
 
 static int failed(const char *what, messaging_messaging_error_t *e)
 {
@@ -68,8 +56,7 @@ int main(int argc, char **argv)
     messaging_string_set(&topic, argc > 4 ? argv[4] : "bench");
     body.len = size;
     body.ptr = malloc(size ? size : 1);
-    double *lat = malloc(sizeof(double) * (size_t)n);
-    if (body.ptr == NULL || lat == NULL || n <= 0 || w <= 0)
+    if (body.ptr == NULL || n <= 0 || w <= 0)
         return 1;
     memset(body.ptr, 'x', size);
 
@@ -89,29 +76,7 @@ int main(int argc, char **argv)
         return failed("subscribe", &t.val.err);
     tok = t.val.ok;
 
-    /* warm-up: connections, caches */
-    for (int i = 0; i < 50; i++)
-        if (publish() || receive())
-            return 1;
-    for (int i = 0; i < n; i++) {
-        double t0 = now_us();
-        if (publish() || receive())
-            return 1;
-        lat[i] = now_us() - t0;
-    }
-    qsort(lat, (size_t)n, sizeof(double), cmp_double);
-    printf("latency %.1f %.1f\n", lat[n / 2], lat[(size_t)((double)n * 0.99)]);
-
-    double t0 = now_us();
-    for (int done = 0; done < n; done += w) {
-        int k = n - done < w ? n - done : w;
-        for (int i = 0; i < k; i++)
-            if (publish())
-                return 1;
-        for (int i = 0; i < k; i++)
-            if (receive())
-                return 1;
-    }
-    printf("throughput %.0f\n", (double)n / ((now_us() - t0) / 1e6));
+    if (measure(n, w, publish, receive))
+        return 1;
     return 0;
 }

@@ -10,20 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "measure.h"
 
 static natsConnection *nc;
 static natsSubscription *ns;
@@ -65,8 +53,7 @@ int main(int argc, char **argv)
     subject = argv[5];
     flush = atoi(argv[6]);
     body = malloc((size_t)size + 1);
-    double *lat = malloc(sizeof(double) * (size_t)n);
-    if (body == NULL || lat == NULL || n <= 0 || w <= 0)
+    if (body == NULL || n <= 0 || w <= 0)
         return 1;
     memset(body, 'x', (size_t)size);
     natsStatus s = natsConnection_ConnectTo(&nc, argv[1]);
@@ -78,32 +65,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "connect/subscribe: %s\n", natsStatus_GetText(s));
         return 1;
     }
-    for (int i = 0; i < 50; i++)
-        if (publish() || receive())
-            return 1;
-    for (int i = 0; i < n; i++) {
-        double t0 = now_us();
-        if (publish() || receive())
-            return 1;
-        lat[i] = now_us() - t0;
-    }
-    qsort(lat, (size_t)n, sizeof(double), cmp_double);
-    printf("latency %.1f %.1f\n", lat[n / 2], lat[(size_t)((double)n * 0.99)]);
-    double t0 = now_us();
-    for (int done = 0; done < n; done += w) {
-        int k = n - done < w ? n - done : w;
-        for (int i = 0; i < k; i++)
-            if (publish())
-                return 1;
-        for (int i = 0; i < k; i++)
-            if (receive())
-                return 1;
-    }
-    printf("throughput %.0f\n", (double)n / ((now_us() - t0) / 1e6));
+    if (measure(n, w, publish, receive))
+        return 1;
     natsSubscription_Destroy(ns);
     natsConnection_Destroy(nc);
     nats_Close();
-    free(lat);
     free(body);
     return 0;
 }
