@@ -32,11 +32,13 @@
 static const struct {
     const char *type;
     const struct sl_cap_backend_info *(*info)(const char *backend);
+    /* optional: checks an entry's resolved config values at start-up */
+    sl_err (*check)(const struct sl_config *cfg, struct sl_error *err);
 } implemented[] = {
-    {"keyvalue", sl_kv_backend_info},
-    {"configs", sl_cfgs_backend_info},
-    {"messaging", sl_msg_backend_info},
-    {"http-client", sl_httpc_backend_info}, /* no backend part: asked for "" */
+    {"keyvalue", sl_kv_backend_info, NULL},
+    {"configs", sl_cfgs_backend_info, NULL},
+    {"messaging", sl_msg_backend_info, NULL},
+    {"http-client", sl_httpc_backend_info, sl_httpc_config_check}, /* no backend part: "" */
 };
 
 const struct sl_cap_backend_info *sl_caps_backend_info(const char *resource)
@@ -248,6 +250,15 @@ static sl_err build_entry(struct sl_caps *caps, const struct sl_slightfile_capab
                                 cap->has_configs || caps->sf->version == SL_SLIGHTFILE_V0_2
                                     ? " in [capability.configs]"
                                     : "");
+    }
+    for (size_t i = 0; i < SL_ARRAY_SIZE(implemented); i++) {
+        if (implemented[i].check == NULL || strcmp(implemented[i].type, cap->type) != 0)
+            continue;
+        sl_err rc = implemented[i].check(&e->config, err);
+        if (rc != SL_OK) {
+            sl_error_prefix(err, "%s:%u", caps->sf_name, cap->line);
+            return rc;
+        }
     }
     return SL_OK;
 }

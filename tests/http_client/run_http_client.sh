@@ -200,9 +200,12 @@ sanitized
 has "--timeout ends a request in progress: a deadline trap" "rc 134"
 like "... named as such" "deadline"
 g "$(sf badtimeout 'TIMEOUT = "soon"')" GET "$U/echo"
-like "a bad TIMEOUT: unexpected-error naming it" "err unexpected-error http-client: config TIMEOUT: invalid duration 'soon'"
+like "a bad TIMEOUT: a start-up error naming file, line and key" \
+    "badtimeout.toml:2: http-client: config TIMEOUT: invalid duration 'soon'"
+has "... exit 1" "rc 1"
 g "$(sf zerotimeout 'TIMEOUT = "0s"')" GET "$U/echo"
-like "TIMEOUT of zero refused" "err unexpected-error http-client: config TIMEOUT must not be zero"
+like "TIMEOUT of zero refused at start-up" "http-client: config TIMEOUT must not be zero"
+has "... exit 1" "rc 1"
 
 # ALLOWED_HOSTS
 g "$(sf only 'ALLOWED_HOSTS = "example.com"')" GET "$U/echo"
@@ -218,7 +221,9 @@ has "'*' host with a port; host case ignored" "ok 200"
 g "$(sf redir "ALLOWED_HOSTS = \"127.0.0.1:$P\"")" GET "$U/redirect?code=302&to=http://localhost:$P/echo"
 like "a redirect to a refused host: invalid-url" "err invalid-url http-client: host 'localhost:$P' not allowed"
 g "$(sf badhosts 'ALLOWED_HOSTS = "a:b:c"')" GET "$U/echo"
-like "a bad pattern: unexpected-error naming it" "err unexpected-error http-client: config ALLOWED_HOSTS: invalid host pattern 'a:b:c'"
+like "a bad pattern: a start-up error naming it" \
+    "badhosts.toml:2: http-client: config ALLOWED_HOSTS: invalid host pattern 'a:b:c'"
+has "... exit 1" "rc 1"
 
 # slightfile forms
 printf 'specversion = "0.1"\n[[capability]]\nname = "http-client"\n' >"$work/v01.toml"

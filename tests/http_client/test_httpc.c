@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_httpc.c -- the http-client front end without a network: ALLOWED_HOSTS
- * patterns (syntax and matching) and the defaults of the settings. The
+ * patterns (syntax and matching), the settings and their start-up check. The
  * requests themselves are tested end to end by run_http_client.sh.
  */
 #include "sl_common.h"
@@ -9,6 +9,7 @@
 #include "capabilities/http_client/httpc.h"
 
 #include <criterion/criterion.h>
+#include <string.h>
 
 Test(httpc_hosts, star_allows_all)
 {
@@ -103,4 +104,33 @@ Test(httpc_info, the_capability_has_no_backend_part)
     cr_assert_null(sl_httpc_backend_info("curl"));
     cr_assert_eq(sl_caps_backend_info("http-client"), info);
     cr_assert_null(sl_caps_backend_info("http"));
+}
+
+/* The start-up check of one entry's config values. */
+static sl_err check(const char *hosts, const char *timeout, struct sl_error *err)
+{
+    struct sl_config_value v[2];
+    size_t n = 0;
+    if (hosts != NULL)
+        v[n++] = (struct sl_config_value){"ALLOWED_HOSTS", hosts};
+    if (timeout != NULL)
+        v[n++] = (struct sl_config_value){"TIMEOUT", timeout};
+    struct sl_config cfg = {.resource = "http-client", .name = "c", .dir = ".", .values = v,
+                            .nvalues = n};
+    return sl_httpc_config_check(&cfg, err);
+}
+
+Test(httpc_settings, startup_check)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(check(NULL, NULL, &err), SL_OK);
+    cr_assert_eq(check("*.example.com, 10.0.0.1:80", "250ms", &err), SL_OK);
+    cr_assert_eq(check(NULL, "30", &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "http-client: config TIMEOUT: invalid duration '30'") != NULL, "%s",
+              err.msg);
+    cr_assert_eq(check(NULL, "0ms", &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "must not be zero") != NULL, "%s", err.msg);
+    cr_assert_eq(check("ok.example, bad:port", NULL, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "config ALLOWED_HOSTS: invalid host pattern 'bad:port'") != NULL,
+              "%s", err.msg);
 }

@@ -254,18 +254,13 @@ sl_err sl_httpc_hosts_check(const char *list, struct sl_error *err)
 
 /* ---- settings --------------------------------------------------------------- */
 
-sl_err sl_httpc_settings(const struct sl_caps *caps, struct sl_httpc_settings *out,
-                         struct sl_error *err)
+/* The settings of one entry's config (cfg may be NULL: defaults). */
+static sl_err settings_of(const struct sl_config *cfg, struct sl_httpc_settings *out,
+                          struct sl_error *err)
 {
     out->allowed_hosts = "*";
     out->timeout_ms = SL_HTTPC_DEFAULT_TIMEOUT_MS;
-    const struct sl_cap_entry *e = NULL;
-    for (size_t i = 0; caps != NULL && i < caps->n && e == NULL; i++)
-        if (caps->entries[i].cap != NULL && strcmp(caps->entries[i].cap->type, RESOURCE) == 0)
-            e = &caps->entries[i];
-    if (e == NULL)
-        return SL_OK;
-    const char *hosts = sl_config_get(&e->config, "ALLOWED_HOSTS");
+    const char *hosts = sl_config_get(cfg, "ALLOWED_HOSTS");
     if (hosts != NULL) {
         if (sl_httpc_hosts_check(hosts, err) != SL_OK) {
             sl_error_prefix(err, RESOURCE ": config ALLOWED_HOSTS");
@@ -273,7 +268,7 @@ sl_err sl_httpc_settings(const struct sl_caps *caps, struct sl_httpc_settings *o
         }
         out->allowed_hosts = hosts;
     }
-    const char *t = sl_config_get(&e->config, "TIMEOUT");
+    const char *t = sl_config_get(cfg, "TIMEOUT");
     if (t != NULL) {
         if (sl_parse_duration(t, &out->timeout_ms, err) != SL_OK) {
             sl_error_prefix(err, RESOURCE ": config TIMEOUT");
@@ -283,6 +278,22 @@ sl_err sl_httpc_settings(const struct sl_caps *caps, struct sl_httpc_settings *o
             return sl_error_set(err, SL_ECONFIG, RESOURCE ": config TIMEOUT must not be zero");
     }
     return SL_OK;
+}
+
+sl_err sl_httpc_settings(const struct sl_caps *caps, struct sl_httpc_settings *out,
+                         struct sl_error *err)
+{
+    const struct sl_cap_entry *e = NULL;
+    for (size_t i = 0; caps != NULL && i < caps->n && e == NULL; i++)
+        if (caps->entries[i].cap != NULL && strcmp(caps->entries[i].cap->type, RESOURCE) == 0)
+            e = &caps->entries[i];
+    return settings_of(e ? &e->config : NULL, out, err);
+}
+
+sl_err sl_httpc_config_check(const struct sl_config *cfg, struct sl_error *err)
+{
+    struct sl_httpc_settings set;
+    return settings_of(cfg, &set, err);
 }
 
 /* ---- requests --------------------------------------------------------------- */

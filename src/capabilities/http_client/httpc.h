@@ -56,6 +56,13 @@ sl_err sl_httpc_settings(const struct sl_caps *caps, struct sl_httpc_settings *o
                          struct sl_error *err);
 
 /*
+ * Start-up check of an http-client entry's resolved config (caps.c): the
+ * errors of sl_httpc_settings, so that a bad value stops the run before
+ * the app starts. cfg is borrowed.
+ */
+sl_err sl_httpc_config_check(const struct sl_config *cfg, struct sl_error *err);
+
+/*
  * True when host:port matches one of the comma-separated patterns of list:
  * each is host[:port], where host may hold '*' (any run of characters,
  * dots included) and port is digits or '*'; a pattern without a port
