@@ -66,11 +66,12 @@ _svc_start_redis() {
   return 1
 }
 
-# NAME PORT CHECK... : waits up to 10 s until CHECK succeeds while PID $3 runs.
+# NAME PORT PID TRIES CHECK...: waits up to TRIES x 0.1 s until CHECK
+# succeeds while PID runs; on failure shows the log and stops PID.
 _svc_wait_ready() {
-  local name=$1 port=$2 pid=$3 i
-  shift 3
-  for i in $(seq 1 100); do
+  local name=$1 port=$2 pid=$3 tries=$4 i
+  shift 4
+  for i in $(seq 1 "$tries"); do
     if "$@" >/dev/null 2>&1; then
       echo "services: $name $pid on 127.0.0.1:$port" >&2
       return 0
@@ -95,7 +96,7 @@ _svc_start_mosquitto() {
   PATH=$PATH:/usr/sbin mosquitto -c "$d/mosquitto.conf" </dev/null >"$d/log" 2>&1 &
   pid=$!
   echo "$pid" > "$d/pid"
-  _svc_wait_ready mosquitto "$port" "$pid" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || return 1
+  _svc_wait_ready mosquitto "$port" "$pid" 100 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" || return 1
   echo "export SLIGHT_TEST_MOSQUITTO_PORT=$port" >> "$SLIGHT_SERVICES_DIR/env"
 }
 
@@ -107,7 +108,7 @@ _svc_start_nats() {
   nats-server -a 127.0.0.1 -p "$port" -m "$mport" -js -sd "$d/js" </dev/null >"$d/log" 2>&1 &
   pid=$!
   echo "$pid" > "$d/pid"
-  _svc_wait_ready nats "$port" "$pid" curl -fs --max-time 1 "http://127.0.0.1:$mport/healthz" || return 1
+  _svc_wait_ready nats "$port" "$pid" 100 curl -fs --max-time 1 "http://127.0.0.1:$mport/healthz" || return 1
   echo "export SLIGHT_TEST_NATS=nats://127.0.0.1:$port" >> "$SLIGHT_SERVICES_DIR/env"
 }
 
@@ -177,17 +178,7 @@ _svc_start_http() {
   (cd "$d" && exec "$@" </dev/null >"$d/log" 2>&1) &
   pid=$!
   echo "$pid" > "$d/pid"
-  for i in $(seq 1 300); do
-    if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
-      echo "services: $name $pid on 127.0.0.1:$port" >&2
-      return 0
-    fi
-    _svc_alive "$pid" || break
-    sleep 0.1
-  done
-  echo "services: $name did not start; its log:" >&2
-  tail -n 20 "$d/log" >&2
-  return 1
+  _svc_wait_ready "$name" "$port" "$pid" 300 curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"
 }
 
 # The npm emulators, run in the background by services_start: installs them,
