@@ -6,8 +6,9 @@
  * included. Topic t of capability c is the subject "c.t" (or
  * NATS_SUBJECT_PREFIX then t) with the bytes NATS gives a meaning to
  * escaped. Hand-written: that escaping, and reading NATS_CREDS (libnats 3.4
- * reads credentials only from files, and its nats_Sign refuses every NKEY
- * seed, so the nonce is signed with libsodium). In the slight-nats module.
+ * reads credentials only from files, and Debian's 3.4.1 answers "invalid
+ * seed" for valid NKEY seeds, so the nonce is signed with libsodium). In the
+ * slight-nats module.
  */
 #include "sl_common.h"
 
@@ -27,7 +28,7 @@
 #include <nats/nats.h>
 #include <sodium.h>
 
-#define RESOURCE "messaging.nats"
+#define RESOURCE    "messaging.nats"
 #define DEFAULT_URL "nats://127.0.0.1:4222"
 /* The default of NATS_TIMEOUT: connect, and the server's confirmation of each call. */
 #define DEFAULT_TIMEOUT_MS 5000
@@ -47,9 +48,9 @@ SL_MODULE_EXPORT const char *sl_nats_module_version(void);
 struct nats_sub {
     struct nats_sub *next;
     char token[37];
-    pthread_mutex_t lock;  /* one receive at a time: each takes a different message */
-    char *subject;         /* owned */
-    natsSubscription *ns;  /* under the broker's conn_lock: replaced with the connection */
+    pthread_mutex_t lock; /* one receive at a time: each takes a different message */
+    char *subject;        /* owned */
+    natsSubscription *ns; /* under the broker's conn_lock: replaced with the connection */
 };
 
 /* Connections and subscriptions replaced after a close, freed with the broker. */
@@ -75,9 +76,9 @@ struct nats_broker {
     struct sl_msg_broker base;
     char *prefix; /* owned: the escaped capability name and "." */
     size_t prefix_len;
-    char where[256];     /* the servers, without credentials, for messages */
-    int64_t timeout_ms;  /* NATS_TIMEOUT */
-    natsOptions *opts;   /* owned */
+    char where[256];            /* the servers, without credentials, for messages */
+    int64_t timeout_ms;         /* NATS_TIMEOUT */
+    natsOptions *opts;          /* owned */
     struct nats_shared *shared; /* in the shared list */
     /* Guards nc, subs and graves. Held while connecting; libnats's threads never take it. */
     pthread_mutex_t conn_lock;
@@ -124,8 +125,8 @@ static void on_reconnected(natsConnection *nc, void *closure)
 }
 
 /*
- * The JWT and the nonce signature from NATS_CREDS contents. libnats frees
- * what these return with free(), hence strdup and nats_Sign's own buffer.
+ * The JWT and the nonce's signature from NATS_CREDS. libnats frees what
+ * these return with free(), hence strdup and calloc, not sl_ allocations.
  */
 static natsStatus creds_jwt(char **jwt, char **err_txt, void *closure)
 {
@@ -729,8 +730,8 @@ static sl_err nats_publish(struct sl_msg_broker *b, struct sl_str topic, struct 
                                      "max_payload of %lld bytes",
                             msg.len, (long long)max);
     }
-    natsStatus s = natsConnection_Publish(nc, sl_buf_cstr(&subject), msg.len ? msg.ptr : "",
-                                          (int)msg.len);
+    natsStatus s =
+        natsConnection_Publish(nc, sl_buf_cstr(&subject), msg.len ? msg.ptr : "", (int)msg.len);
     sl_buf_release(&subject);
     if (s != NATS_OK)
         return nats_error(r, s, "cannot publish to", err);
@@ -834,9 +835,9 @@ static sl_err nats_receive(struct sl_msg_broker *b, struct sl_str token, uint64_
             rc = sl_error_set(err, SL_ETIMEOUT, RESOURCE ": no message within %llums",
                               (unsigned long long)timeout_ms);
         else
-            rc = sl_error_set(err, SL_ECONN, RESOURCE ": the connection to '%s' is lost%s",
-                              r->where,
-                              cs == NATS_CONN_STATUS_CLOSED ? " (closed)" : "; reconnecting");
+            rc =
+                sl_error_set(err, SL_ECONN, RESOURCE ": the connection to '%s' is lost%s", r->where,
+                             cs == NATS_CONN_STATUS_CLOSED ? " (closed)" : "; reconnecting");
     } else if (st == NATS_CONNECTION_CLOSED || st == NATS_INVALID_SUBSCRIPTION) {
         /* closed for good: the next call connects again */
         rc = sl_error_set(err, SL_ECONN, RESOURCE ": the connection to '%s' is closed", r->where);
