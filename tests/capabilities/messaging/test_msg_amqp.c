@@ -480,6 +480,73 @@ Test(amqp, beside_another_backend)
     sl_msg_client_close(m);
 }
 
+/* ---- two receivers on one token ------------------------------------------ */
+
+#define SHARED_MSGS 300
+
+struct taker {
+    struct sl_msg_client *c;
+    const char *tok;
+    int got[SHARED_MSGS];
+    int n;
+    int bad;
+};
+
+static void *take_all(void *arg)
+{
+    struct taker *t = arg;
+    struct sl_buf m = SL_BUF_INIT;
+    for (;;) {
+        struct sl_error err = SL_ERROR_INIT;
+        sl_buf_reset(&m);
+        sl_err rc = sl_msg_receive(t->c, str_of(t->tok), NULL, NULL, &m, &err);
+        if (rc == SL_ETIMEOUT)
+            break;
+        int i = -1;
+        if (rc != SL_OK || m.len == 0 || m.len > 8 || sscanf(sl_buf_cstr(&m), "%d", &i) != 1
+            || i < 0 || i >= SHARED_MSGS || t->n >= SHARED_MSGS) {
+            t->bad++;
+            break;
+        }
+        t->got[t->n++] = i;
+    }
+    sl_buf_release(&m);
+    return NULL;
+}
+
+Test(amqp, two_receivers_on_one_token_share_its_messages)
+{
+    struct sl_cap_entry *e = entry("mq", "500ms");
+    struct sl_msg_client *p = client(e);
+    char *tok = subscribe(p, "work");
+    for (int i = 0; i < SHARED_MSGS; i++) {
+        char m[16];
+        snprintf(m, sizeof(m), "%d", i);
+        publish(p, "work", m);
+    }
+    static struct taker t[2];
+    pthread_t th[2];
+    for (int k = 0; k < 2; k++) {
+        t[k] = (struct taker){.c = client(e), .tok = tok};
+        cr_assert_eq(pthread_create(&th[k], NULL, take_all, &t[k]), 0);
+    }
+    int seen[SHARED_MSGS] = {0};
+    for (int k = 0; k < 2; k++) {
+        pthread_join(th[k], NULL);
+        cr_assert_eq(t[k].bad, 0, "receiver %d got an error or a bad message", k);
+        for (int j = 0; j < t[k].n; j++) {
+            seen[t[k].got[j]]++;
+            /* each receiver sees its share in the published order */
+            cr_assert(j == 0 || t[k].got[j] > t[k].got[j - 1], "receiver %d: %d after %d", k,
+                      t[k].got[j], t[k].got[j - 1]);
+        }
+        sl_msg_client_close(t[k].c);
+    }
+    for (int i = 0; i < SHARED_MSGS; i++)
+        cr_assert_eq(seen[i], 1, "message %d received %d times", i, seen[i]);
+    sl_msg_client_close(p);
+}
+
 /* ---- a broker outage, through a proxy ------------------------------------- */
 
 #define PROXY_PAIRS 32
