@@ -849,7 +849,8 @@ static sl_err nats_receive(struct sl_msg_broker *b, struct sl_str token, uint64_
 static void nats_shutdown(void)
 {
     /* every connection is destroyed: wait for libnats's threads, so that nothing is left */
-    if (nats_CloseAndWait(2000) != NATS_OK)
+    natsStatus s = nats_CloseAndWait(2000);
+    if (s != NATS_OK && s != NATS_NOT_INITIALIZED)
         return; /* a thread may still use the shared parts: keep them */
     pthread_mutex_lock(&ev_lock);
     struct nats_shared *sh = shared_list;
