@@ -15,6 +15,8 @@
 #include "common/err.h"
 
 #include <criterion/criterion.h>
+#include <librdkafka/rdkafka.h>
+#include <librdkafka/rdkafka_mock.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,10 +31,19 @@
 
 static pid_t broker_pid;
 static char bootstrap[256];
+/* A mock cluster in this process, for cases that make its broker answer with errors. */
+static rd_kafka_t *mock_rk;
+static rd_kafka_mock_cluster_t *mock;
 
 static void teardown(void)
 {
     sl_msg_shutdown();
+    if (mock != NULL)
+        rd_kafka_mock_cluster_destroy(mock);
+    if (mock_rk != NULL)
+        rd_kafka_destroy(mock_rk);
+    mock = NULL;
+    mock_rk = NULL;
     if (broker_pid > 0) {
         kill(broker_pid, SIGTERM);
         waitpid(broker_pid, NULL, 0);
@@ -333,5 +344,62 @@ Test(kafka, nobody_listening_is_connection_lost, .timeout = 60)
     cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
     cr_assert_eq(tok.len, 0);
     sl_buf_release(&tok);
+    sl_msg_client_close(c);
+}
+
+/* Starts the in-process mock cluster; its bootstrap address goes to bootstrap. */
+static void start_mock(void)
+{
+    char why[256];
+    rd_kafka_conf_t *conf = rd_kafka_conf_new();
+    rd_kafka_conf_set(conf, "log_level", "0", why, sizeof(why));
+    mock_rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, why, sizeof(why));
+    cr_assert_not_null(mock_rk, "%s", why);
+    mock = rd_kafka_mock_cluster_new(mock_rk, 1);
+    cr_assert_not_null(mock);
+    snprintf(bootstrap, sizeof(bootstrap), "%s", rd_kafka_mock_cluster_bootstraps(mock));
+}
+
+Test(kafka, broker_refusals_map_to_variants, .timeout = 60)
+{
+    start_mock();
+    struct sl_msg_client *c = client(kafka_entry("mq", bootstrap));
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    /* insufficient-permissions */
+    rd_kafka_mock_topic_set_error(mock, "secret", RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED);
+    cr_assert_eq(sl_msg_subscribe(c, str_of("secret"), &tok, &err), SL_EAUTH, "%s", err.msg);
+    cr_assert(strstr(err.msg, "'secret'") != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("secret"), str_of("x"), &err), SL_EAUTH, "%s", err.msg);
+    /* queue-or-topic-not-found: a topic the cluster does not create (after CAK_TIMEOUT) */
+    rd_kafka_mock_topic_set_error(mock, "missing", RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART);
+    cr_assert_eq(sl_msg_subscribe(c, str_of("missing"), &tok, &err), SL_ENOTFOUND, "%s", err.msg);
+    cr_assert_eq(tok.len, 0);
+    /* payload-too-large when a broker refuses the size (ApiKey 0: Produce) */
+    char *t = subscribe(c, "big");
+    rd_kafka_mock_push_request_errors(mock, 0, 1, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE);
+    cr_assert_eq(sl_msg_publish(c, str_of("big"), str_of("too big for this broker"), &err),
+                 SL_EINVALVALUE, "%s", err.msg);
+    publish(c, "big", "fits");
+    expect(c, t, "fits");
+    expect_none(c, t);
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
+}
+
+Test(kafka, a_producer_that_stops_is_replaced, .timeout = 60)
+{
+    start_mock();
+    struct sl_msg_client *c = client(kafka_entry("mq", bootstrap));
+    char *t = subscribe(c, "t");
+    /* the idempotent producer's InitProducerId (ApiKey 22) refused: a fatal error */
+    rd_kafka_mock_push_request_errors(mock, 22, 1, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED);
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_publish(c, str_of("t"), str_of("lost"), &err);
+    cr_assert_neq(rc, SL_OK);
+    cr_assert(strstr(err.msg, "the producer stopped") != NULL, "%s", err.msg);
+    publish(c, "t", "after");
+    expect(c, t, "after");
+    expect_none(c, t);
     sl_msg_client_close(c);
 }

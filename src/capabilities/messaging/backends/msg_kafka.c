@@ -35,6 +35,8 @@
 #define KAFKA_TOPIC_MAX 249
 /* Longest reconnect backoff, so that a broker that is back is used soon. */
 #define RECONNECT_BACKOFF_MAX_MS "1000"
+/* Producers replaced after a fatal error, kept until close (other publishes may still use them). */
+#define RETIRED_MAX 8
 /* Longest wait for a connection check while the brokers are down. */
 #define PROBE_MIN_MS 50
 /*
@@ -68,6 +70,8 @@ struct kafka_broker {
     uint64_t timeout_ms;
     pthread_mutex_t lock; /* guards producer (created at the first publish) and subs */
     rd_kafka_t *producer;
+    rd_kafka_t *retired[RETIRED_MAX]; /* under lock: producers that failed for good */
+    size_t nretired;
     struct kafka_sub *subs;    /* removed only by close */
     pthread_mutex_t dr_lock;   /* guards the delivery records of waiting publishes */
     struct known_topic *known; /* under lock: topics whose metadata the producer has */
@@ -240,6 +244,8 @@ static void kafka_close(struct sl_msg_broker *b)
     /* every publish waited for its delivery: nothing is left to flush */
     if (k->producer != NULL)
         rd_kafka_destroy(k->producer);
+    for (size_t i = 0; i < k->nretired; i++)
+        rd_kafka_destroy(k->retired[i]);
     if (k->conf != NULL)
         rd_kafka_conf_destroy(k->conf);
     pthread_mutex_destroy(&k->dr_lock);
@@ -422,6 +428,42 @@ static sl_err learn_topic(struct kafka_broker *k, rd_kafka_t *p, struct sl_str t
     return SL_OK;
 }
 
+/*
+ * After a fatal error (librdkafka's idempotent producer stops for good, e.g.
+ * when the cluster refuses it a producer id), the next publish makes a new
+ * producer. The old one is destroyed at close: a publish may still wait on it.
+ */
+static void producer_retire(struct kafka_broker *k, rd_kafka_t *p)
+{
+    pthread_mutex_lock(&k->lock);
+    if (k->producer == p && k->nretired < RETIRED_MAX) {
+        k->retired[k->nretired++] = p;
+        k->producer = NULL;
+        for (struct known_topic *t = k->known, *next; t != NULL; t = next) {
+            next = t->next;
+            sl_free(t);
+        }
+        k->known = NULL;
+    }
+    pthread_mutex_unlock(&k->lock);
+}
+
+/* The error of a publish that failed on producer p with e. */
+static sl_err publish_failed(struct kafka_broker *k, rd_kafka_t *p, rd_kafka_resp_err_t e,
+                             struct sl_str topic, const char *note, struct sl_error *err)
+{
+    char why[256] = "";
+    rd_kafka_resp_err_t cause = rd_kafka_fatal_error(p, why, sizeof(why));
+    /* the messages of a producer that stopped fail with _FATAL or _PURGE_QUEUE */
+    if (cause == RD_KAFKA_RESP_ERR_NO_ERROR && e != RD_KAFKA_RESP_ERR__FATAL)
+        return fail(k, e, "publish to", topic, note, err);
+    producer_retire(k, p);
+    return sl_error_set(err, cause != RD_KAFKA_RESP_ERR_NO_ERROR ? code_of(cause) : SL_EIO,
+                        RESOURCE ": cannot publish to '%.*s': the producer stopped (%s); the next "
+                                 "publish uses a new one",
+                        (int)topic.len, topic.ptr, why[0] ? why : rd_kafka_err2str(e));
+}
+
 static sl_err kafka_publish(struct sl_msg_broker *b, struct sl_str topic, struct sl_str msg,
                             struct sl_error *err)
 {
@@ -446,7 +488,7 @@ static sl_err kafka_publish(struct sl_msg_broker *b, struct sl_str topic, struct
                           RD_KAFKA_V_VALUE((void *)(uintptr_t)(msg.len ? msg.ptr : ""), msg.len),
                           RD_KAFKA_V_OPAQUE(&d), RD_KAFKA_V_END);
     if (e != RD_KAFKA_RESP_ERR_NO_ERROR)
-        return fail(k, e, "publish to", topic, "", err);
+        return publish_failed(k, p, e, topic, "", err);
     /* librdkafka reports every message, at the latest after message.timeout.ms */
     for (;;) {
         pthread_mutex_lock(&k->dr_lock);
@@ -458,11 +500,11 @@ static sl_err kafka_publish(struct sl_msg_broker *b, struct sl_str topic, struct
     }
     if (d.err == RD_KAFKA_RESP_ERR_NO_ERROR)
         return SL_OK;
-    return fail(k, d.err, "publish to", topic,
-                d.status == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED
-                    ? " (the message may have been stored)"
-                    : "",
-                err);
+    return publish_failed(k, p, d.err, topic,
+                          d.status == RD_KAFKA_MSG_STATUS_POSSIBLY_PERSISTED
+                              ? " (the message may have been stored)"
+                              : "",
+                          err);
 }
 
 /* ---- subscribe ------------------------------------------------------------ */
