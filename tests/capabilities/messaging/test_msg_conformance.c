@@ -1180,7 +1180,8 @@ Test(msg, nats_wildcards_and_dots_are_plain_topics)
     struct sl_msg_client *c = client(e);
     static const char *const topics[] = {"*",   ">",   "a.*",  "a.>", "a.b", ".",   "..",
                                          "a..b", ".a", "a.",   "a*",  "%2A", "*.a", "a b",
-                                         "a\tb", "%",  "a.%2E", "a.%", ">.>", "a.b.c"};
+                                         "a\tb", "%",  "a.%2E", "a.%", ">.>", "a.b.c",
+                                         "caf\xc3\xa9.\xe6\x97\xa5\xe6\x9c\xac"};
     char toks[SL_ARRAY_SIZE(topics)][SL_MSG_TOKEN_MAX + 1]; /* more than subscribe()'s slots */
     for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
         snprintf(toks[i], sizeof(toks[i]), "%s", subscribe(c, topics[i]));
