@@ -54,7 +54,7 @@
 SL_MODULE_EXPORT extern const struct sl_msg_backend sl_msg_backend_amqp;
 SL_MODULE_EXPORT const char *sl_amqp_module_version(void);
 
-/* One message taken from the broker, not yet handed out. */
+/* One message taken from the broker, not yet handed out: owned by its subscription's list. */
 struct amqp_held {
     struct amqp_held *next;
     uint64_t gen;    /* the subscription connection it came over */
@@ -109,7 +109,8 @@ static uint64_t now_ms(void)
 
 static struct timeval tv_of(uint64_t ms)
 {
-    return (struct timeval){.tv_sec = (time_t)(ms / 1000), .tv_usec = (suseconds_t)(ms % 1000) * 1000};
+    return (struct timeval){.tv_sec = (time_t)(ms / 1000),
+                            .tv_usec = (suseconds_t)(ms % 1000) * 1000};
 }
 
 static amqp_bytes_t bytes_of(const char *p, size_t len)
@@ -168,7 +169,8 @@ static sl_err reply_error(struct amqp_broker *a, amqp_rpc_reply_t r, const char 
 static sl_err status_error(struct amqp_broker *a, int status, const char *what,
                            struct sl_error *err)
 {
-    return sl_error_set(err, status == AMQP_STATUS_NO_MEMORY ? SL_ENOMEM : SL_ECONN, RESOURCE ": %s on %s: %s", what, a->where, amqp_error_string2(status));
+    return sl_error_set(err, status == AMQP_STATUS_NO_MEMORY ? SL_ENOMEM : SL_ECONN,
+                        RESOURCE ": %s on %s: %s", what, a->where, amqp_error_string2(status));
 }
 
 /* ---- connections ---------------------------------------------------------- */
@@ -298,7 +300,11 @@ static struct amqp_sub *find_sub(struct amqp_broker *a, const void *tag, size_t 
     return s;
 }
 
-/* Waits for the next frame of the subscription connection until deadline (0: do not wait). */
+/*
+ * Waits at most wait_ms (0: not at all) for the next frame of the
+ * subscription connection; *f points into the connection's buffers until
+ * the next wait or release.
+ */
 static int sub_frame(struct amqp_broker *a, amqp_frame_t *f, uint64_t wait_ms)
 {
     struct timeval tv = tv_of(wait_ms);
@@ -306,9 +312,11 @@ static int sub_frame(struct amqp_broker *a, amqp_frame_t *f, uint64_t wait_ms)
 }
 
 /*
- * Reads the content (header and body frames) of the delivery d and holds it
- * for its subscription; a delivery for no subscription is rejected. The
- * frames follow at once: they are waited for up to AMQP_TIMEOUT each.
+ * Reads the content (header and body frames) of the delivery d (borrowed:
+ * it lives in the connection's pool) and holds it for its subscription, in
+ * a copy the subscription owns; a delivery for no subscription is rejected.
+ * The frames follow at once: they are waited for up to AMQP_TIMEOUT each.
+ * Under a->sub.lock.
  */
 static sl_err take_delivery(struct amqp_broker *a, const amqp_basic_deliver_t *d,
                             struct sl_error *err)
@@ -502,8 +510,8 @@ static sl_err amqp_open(const struct sl_config *cfg, struct sl_str name,
     amqp_default_connection_info(&a->info);
     if (amqp_parse_url(a->url, &a->info) != AMQP_STATUS_OK) {
         amqp_close(&a->base);
-        return sl_error_set(err, SL_ECONFIG,
-                            RESOURCE ": config AMQP_URL is not amqp://user:password@host:port/vhost");
+        return sl_error_set(err, SL_ECONFIG, RESOURCE ": config AMQP_URL is not "
+                                                      "amqp://user:password@host:port/vhost");
     }
     if (a->info.ssl) {
         amqp_close(&a->base);
@@ -686,7 +694,10 @@ static sl_err amqp_subscribe(struct sl_msg_broker *b, struct sl_str topic, struc
                : sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
 }
 
-/* Hands out the oldest held message of s into *out, acking it. Under a->sub.lock. */
+/*
+ * Hands out the oldest held message of s: appends it to *out (the caller's)
+ * and frees it, acking it on the connection it came over. Under a->sub.lock.
+ */
 static sl_err hand_out(struct amqp_broker *a, struct amqp_sub *s, struct sl_buf *out,
                        struct sl_error *err)
 {
