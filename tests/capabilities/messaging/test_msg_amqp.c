@@ -480,6 +480,27 @@ Test(amqp, beside_another_backend)
     sl_msg_client_close(m);
 }
 
+/* ---- a subscription read slowly ------------------------------------------- */
+
+Test(amqp, a_backlog_larger_than_what_slight_holds_arrives_whole)
+{
+    /* more than slight takes ahead (256 acked + 64 unacked): the rest waits on the broker */
+    struct sl_cap_entry *e = entry("mq", "500ms");
+    struct sl_msg_client *c = client(e);
+    char *tok = subscribe(c, "backlog");
+    char m[16];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(m, sizeof(m), "b%d", i);
+        publish(c, "backlog", m);
+    }
+    for (int i = 0; i < 1000; i++) {
+        snprintf(m, sizeof(m), "b%d", i);
+        expect(c, tok, m);
+    }
+    expect_none(c, tok);
+    sl_msg_client_close(c);
+}
+
 /* ---- two receivers on one token ------------------------------------------ */
 
 #define SHARED_MSGS 300

@@ -41,7 +41,14 @@
 #define MAX_PAYLOAD (128u * 1024u * 1024u)
 /* Longest routing key (an AMQP short string) and exchange name. */
 #define SHORTSTR_MAX 255
-/* Unacked deliveries a subscription holds in the process; the rest waits in its queue. */
+/*
+ * Messages a subscription holds in the process before it stops acking them
+ * as they arrive; then at most PREFETCH more come (unacked, acked when
+ * handed out) and the rest waits in its queue on the broker. Acking on
+ * arrival keeps a slow reader clear of RabbitMQ's consumer_timeout (30 min)
+ * for unacked messages.
+ */
+#define HOLD_MAX 256
 #define PREFETCH 64
 /* Longest wait on the socket in one go, so that frames another thread read are seen soon. */
 #define POLL_SLICE_MS 10
@@ -58,7 +65,8 @@ SL_MODULE_EXPORT const char *sl_amqp_module_version(void);
 struct amqp_held {
     struct amqp_held *next;
     uint64_t gen;    /* the subscription connection it came over */
-    uint64_t tag;    /* its delivery tag there (acked when handed out) */
+    uint64_t tag;    /* its delivery tag there */
+    bool acked;      /* at arrival; else when handed out */
     size_t len;
     char data[];
 };
@@ -70,6 +78,7 @@ struct amqp_sub {
     size_t topic_len;
     bool live;       /* consuming on the current subscription connection */
     struct amqp_held *head, *tail; /* under the broker's sub lock */
+    size_t n_held;
 };
 
 /* One AMQP connection with its channel CHANNEL open; NULL state: not connected. */
@@ -363,12 +372,19 @@ static sl_err take_delivery(struct amqp_broker *a, const amqp_basic_deliver_t *d
     h->next = NULL;
     h->gen = a->sub.gen;
     h->tag = tag;
+    h->acked = false;
     h->len = (size_t)size;
     if (s->tail != NULL)
         s->tail->next = h;
     else
         s->head = h;
     s->tail = h;
+    if (s->n_held++ < HOLD_MAX) {
+        status = amqp_basic_ack(st, CHANNEL, tag, 0);
+        if (status != AMQP_STATUS_OK)
+            return status_error(a, status, "basic.ack", err);
+        h->acked = true;
+    }
     return SL_OK;
 }
 
@@ -696,7 +712,8 @@ static sl_err amqp_subscribe(struct sl_msg_broker *b, struct sl_str topic, struc
 
 /*
  * Hands out the oldest held message of s: appends it to *out (the caller's)
- * and frees it, acking it on the connection it came over. Under a->sub.lock.
+ * and frees it, acking it on the connection it came over if that was not
+ * done at arrival. Under a->sub.lock.
  */
 static sl_err hand_out(struct amqp_broker *a, struct amqp_sub *s, struct sl_buf *out,
                        struct sl_error *err)
@@ -707,7 +724,8 @@ static sl_err hand_out(struct amqp_broker *a, struct amqp_sub *s, struct sl_buf 
     s->head = h->next;
     if (s->head == NULL)
         s->tail = NULL;
-    if (a->sub.st != NULL && h->gen == a->sub.gen) {
+    s->n_held--;
+    if (!h->acked && a->sub.st != NULL && h->gen == a->sub.gen) {
         int status = amqp_basic_ack(a->sub.st, CHANNEL, h->tag, 0);
         if (status != AMQP_STATUS_OK) { /* the message is out all the same */
             sl_log_debug(RESOURCE ": ack on %s: %s", a->where, amqp_error_string2(status));
