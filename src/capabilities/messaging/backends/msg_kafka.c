@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * msg_kafka.c -- messaging.confluent_apache_kafka on librdkafka. A guest
- * topic is the Kafka topic of the same name (others' clients interoperate);
- * publish waits for the broker's ack (acks=all); each subscription is its
- * own consumer, assigned every partition at the end offsets of subscribe
- * time. No consumer-group balancing and no offset commits. In the
- * slight-kafka module.
+ * msg_kafka.c -- messaging.confluent_apache_kafka on librdkafka, which does
+ * the protocol, TLS and SASL; written here is only the mapping to slight's
+ * pull API. A guest topic is the Kafka topic of the same name (other
+ * clients interoperate); publish waits for the brokers' ack (acks=all);
+ * each subscription is its own consumer, assigned every partition at the
+ * end offsets of subscribe time. No consumer-group balancing and no offset
+ * commits. In the slight-kafka module.
  */
 #include "sl_common.h"
 
@@ -289,7 +290,7 @@ static sl_err kafka_open(const struct sl_config *cfg, struct sl_str name,
         rc = sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
         goto fail;
     }
-    /* values are checked here, so that a bad one is a start-up error; no connection yet */
+    /* values are checked here, at the first open, rather than at the first call; no connection */
     static const char *const map[][2] = {
         {"CAK_ENDPOINT", "bootstrap.servers"},      {"CAK_SECURITY_PROTOCOL", "security.protocol"},
         {"CAK_SASL_MECHANISMS", "sasl.mechanisms"}, {"CAK_SASL_USERNAME", "sasl.username"},
