@@ -30,6 +30,9 @@
 #ifndef SL_HAVE_MSG_AZSBUS
 #define SL_HAVE_MSG_AZSBUS 0
 #endif
+#ifndef SL_HAVE_MSG_MOSQUITTO
+#define SL_HAVE_MSG_MOSQUITTO 0
+#endif
 
 /*
  * Backends with heavy libraries live in modules (ARCHITECTURE "Start-up
@@ -37,7 +40,8 @@
  * messaging.redis in slight-redis (hiredis), with keyvalue.redis;
  * messaging.nats in slight-nats (libnats); messaging.confluent_apache_kafka
  * in slight-kafka (librdkafka); messaging.azsbus in slight-cloud (libcurl);
- * messaging.amqp in slight-amqp (librabbitmq).
+ * messaging.amqp in slight-amqp (librabbitmq); messaging.mosquitto in
+ * slight-mqtt (libmosquitto).
  */
 
 #if SL_HAVE_MSG_REDIS
@@ -70,6 +74,12 @@ static struct sl_backend_module amqp_module = SL_BACKEND_MODULE("amqp");
 extern const struct sl_msg_backend sl_msg_backend_amqp __attribute__((weak));
 #endif
 
+#if SL_HAVE_MSG_MOSQUITTO
+/* messaging.mosquitto in slight-mqtt (libmosquitto); the weak symbol as for redis. */
+static struct sl_backend_module mqtt_module = SL_BACKEND_MODULE("mqtt");
+extern const struct sl_msg_backend sl_msg_backend_mosquitto __attribute__((weak));
+#endif
+
 /* The backend sym of module m, loading it once; NULL with *needs saying why. */
 SL_UNUSED static const struct sl_msg_backend *module_backend(struct sl_backend_module *m,
                                                  const char *sym, const char **needs)
@@ -86,7 +96,12 @@ static const struct {
 } registry[] = {
     {"messaging.filesystem", &sl_msg_backend_filesystem, NULL, NULL, NULL},
     {"messaging.memory", &sl_msg_backend_memory, NULL, NULL, NULL},
-    {"messaging.mosquitto", NULL, "libmosquitto; coming in a later release", NULL, NULL},
+#if SL_HAVE_MSG_MOSQUITTO
+    {"messaging.mosquitto", &sl_msg_backend_mosquitto, NULL, &mqtt_module,
+     "sl_msg_backend_mosquitto"},
+#else
+    {"messaging.mosquitto", NULL, "libmosquitto", NULL, NULL},
+#endif
 #if SL_HAVE_MSG_NATS
     {"messaging.nats", &sl_msg_backend_nats, NULL, &nats_module, "sl_msg_backend_nats"},
 #else

@@ -6,7 +6,9 @@
  * Cases that only make sense for one backend (other processes, file names,
  * dead subscribers, a server restart) skip themselves on the others. redis
  * uses the server of $SLIGHT_TEST_REDIS, nats that of $SLIGHT_TEST_NATS
- * (tools/services.sh): without it the tests skip, or fail under CI=true.
+ * (tools/services.sh), mosquitto the broker on 127.0.0.1 port
+ * $SLIGHT_TEST_MOSQUITTO_PORT: without it the tests skip, or fail under
+ * CI=true.
  */
 #include "sl_common.h"
 
@@ -66,6 +68,7 @@ static char base_dir[512];
 static const char *redis_url; /* redis: REDIS_ADDRESS of every entry */
 static const char *nats_url;  /* nats: NATS_URL of every entry */
 static const char *amqp_url;  /* amqp: AMQP_URL of every entry */
+static const char *mosquitto_port; /* mosquitto: MOSQUITTO_PORT of every entry (host 127.0.0.1) */
 
 /* Up to four capability entries, as caps.c would build them. */
 #define MAX_CAPS 4
@@ -99,6 +102,7 @@ static void setup(void)
     redis_url = getenv("SLIGHT_TEST_REDIS");
     nats_url = getenv("SLIGHT_TEST_NATS");
     amqp_url = getenv("SLIGHT_TEST_AMQP");
+    mosquitto_port = getenv("SLIGHT_TEST_MOSQUITTO_PORT");
 }
 
 static bool is_backend(const char *name)
@@ -299,6 +303,20 @@ static void need_amqp(void)
                  "eval \"$(tools/services.sh start)\" to run the AMQP tests");
 }
 
+/* mosquitto: skips the test when there is no broker to use (fails under CI). */
+static void need_mosquitto(void)
+{
+    if (!is_backend("mosquitto") || (mosquitto_port != NULL && mosquitto_port[0] != '\0'))
+        return;
+    teardown();
+    tmpdir[0] = '\0';
+    if (in_ci())
+        cr_assert_fail("SLIGHT_TEST_MOSQUITTO_PORT is not set: CI must start Mosquitto "
+                       "(tools/services.sh start)");
+    cr_skip_test("SLIGHT_TEST_MOSQUITTO_PORT is not set: start a broker with "
+                 "eval \"$(tools/services.sh start)\" to run the Mosquitto tests");
+}
+
 /*
  * A capability entry named name on the backend under test; timeout may be
  * NULL. On redis, whose streams outlive the test, and nats, both shared with
@@ -309,9 +327,11 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
     need_redis();
     need_nats();
     need_amqp();
+    need_mosquitto();
     cr_assert(n_entries < MAX_CAPS);
     size_t i = n_entries++;
-    if (is_backend("redis") || is_backend("nats") || is_backend("amqp")) {
+    if (is_backend("redis") || is_backend("nats") || is_backend("amqp")
+        || is_backend("mosquitto")) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
@@ -330,6 +350,10 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
         values[i][nv++] = (struct sl_config_value){"NATS_URL", nats_url};
     if (is_backend("amqp"))
         values[i][nv++] = (struct sl_config_value){"AMQP_URL", amqp_url};
+    if (is_backend("mosquitto")) {
+        values[i][nv++] = (struct sl_config_value){"MOSQUITTO_HOST", "127.0.0.1"};
+        values[i][nv++] = (struct sl_config_value){"MOSQUITTO_PORT", mosquitto_port};
+    }
     if (is_backend(KAFKA))
         values[i][nv++] = (struct sl_config_value){"CAK_ENDPOINT", kafka_cluster(i)};
     if (is_backend(KAFKA) && kafka_timeout != NULL)
