@@ -68,6 +68,7 @@ timeout = "1s"
 max_request_body = "64KiB"
 TOML
 
+SLIGHT_HTTP_NATIVE_BASELINE=/native-hello \
 "$SLIGHT" -c "$TMP/slightfile.toml" run "$WASM" --env PORT="$P1" --env PORT2="$P2" \
     --env PORT3="$P3" >"$TMP/out" 2>"$TMP/err" &
 pid=$!
@@ -93,6 +94,9 @@ check "wildcard" "$(body "$URL/files/a/b/c.txt")" "uri=/files/a/b/c.txt"
 check "GET and PUT on one path: GET's handler" "$(body "$URL/x")" "x get"
 check "GET and PUT on one path: PUT's handler" "$(body -X PUT "$URL/x")" "x put"
 check "a route without a leading / never matches" "$(status "$URL/no-slash")" "404"
+check "bench/http's native baseline (SLIGHT_HTTP_NATIVE_BASELINE): GET answers as /hello" \
+    "$(req "$URL/native-hello/" | grep -v -i '^date:')" "$(req "$URL/hello" | grep -v -i '^date:')"
+check "the native baseline is GET only: 404 for POST" "$(status -X POST "$URL/native-hello")" "404"
 
 for m in GET:0 POST:1 PUT:2 DELETE:3; do
     r=$(req -X "${m%%:*}" --data-binary "payload" "$URL/echo")

@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -121,6 +122,8 @@ struct sl_http_rt {
     pthread_cond_t cv;
     struct job *head, *tail;
     bool stopping;
+    /* $SLIGHT_HTTP_NATIVE_BASELINE: GET of this path runs a C handler (bench/http) */
+    char native_path[128];
 };
 
 /* ---- responses ---- */
@@ -395,6 +398,25 @@ static void run_handler(struct guest_worker *w, const struct sl_http_io_request 
     }
 }
 
+/*
+ * The native baseline of bench/http: what tests/http/guest.c's handle-hello
+ * answers, made by C on the same thread a guest handler would run on, after
+ * the same dispatch (route match, job copy, worker queue, answer).
+ */
+static bool is_native_baseline(const struct sl_http_rt *rt, int method, const struct sl_buf *path)
+{
+    return rt->native_path[0] != '\0' && method == SL_HTTP_GET && path->len == strlen(rt->native_path)
+           && memcmp(path->data, rt->native_path, path->len) == 0;
+}
+
+static void run_native_baseline(struct reply *rep)
+{
+    reply_reset(rep);
+    rep->status = 200;
+    reply_header(rep, "content-type", 12, "text/plain", 10);
+    reply_body(rep, "hello", 5);
+}
+
 static void answer(const struct sl_http_rt *rt, struct sl_http_io_pending *p, struct reply *rep)
 {
     struct sl_http_io_response resp;
@@ -461,12 +483,16 @@ static void on_request(void *opaque, const struct sl_http_io_request *req,
         const struct sl_http_route *route = sl_http_router_match(
             srv->router, method, (struct sl_str){lt->path.data, lt->path.len}, params, &nparams,
             &allow);
-        if (route != NULL && rt->opts.inline_guests) {
-            run_handler(&lt->gw, req, method, route, params, nparams);
+        bool native = route == NULL && is_native_baseline(rt, method, &lt->path);
+        if ((route != NULL || native) && rt->opts.inline_guests) {
+            if (native)
+                run_native_baseline(&lt->gw.rep);
+            else
+                run_handler(&lt->gw, req, method, route, params, nparams);
             answer(rt, p, &lt->gw.rep);
             return;
         }
-        if (route != NULL) {
+        if (route != NULL || native) {
             struct job *j = job_new(srv, p, method, req);
             if (j != NULL) {
                 pthread_mutex_lock(&rt->mu);
@@ -509,6 +535,8 @@ static void run_job(struct guest_worker *w, struct job *j)
                                      &nparams, &allow);
     if (route != NULL)
         run_handler(w, &j->req, j->method, route, params, nparams);
+    else if (is_native_baseline(w->rt, j->method, &w->path))
+        run_native_baseline(&w->rep);
     else
         reply_simple(&w->rep, 500, "Internal Server Error");
     answer(w->rt, j->p, &w->rep);
@@ -854,6 +882,11 @@ sl_err sl_http_rt_new(const struct sl_http_opts *opts, struct sl_http_rt **out,
     if (rt == NULL)
         return sl_error_set(err, SL_ENOMEM, "out of memory");
     rt->opts = *opts;
+    const char *native = getenv("SLIGHT_HTTP_NATIVE_BASELINE");
+    if (native != NULL && native[0] == '/' && strlen(native) + 1 < sizeof(rt->native_path))
+        /* as sl_http_path_decode makes paths: one trailing '/' */
+        snprintf(rt->native_path, sizeof(rt->native_path), "%s%s", native,
+                 native[strlen(native) - 1] == '/' ? "" : "/");
     if (rt->opts.timeout_ms == 0)
         rt->opts.timeout_ms = SL_HTTP_DEFAULT_TIMEOUT_MS;
     if (rt->opts.max_body == 0)
