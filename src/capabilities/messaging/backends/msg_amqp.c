@@ -52,6 +52,8 @@
 #define PREFETCH 64
 /* Longest wait on the socket in one go, so that frames another thread read are seen soon. */
 #define POLL_SLICE_MS 10
+/* Longest wait for each reply of the broker while closing. */
+#define CLOSE_WAIT_MS 500
 /* The one channel of each connection. */
 #define CHANNEL 1
 
@@ -192,10 +194,16 @@ static void link_drop(struct amqp_link *l)
     l->st = NULL;
 }
 
-/* Closes the connection of l politely (the broker deletes its exclusive queues at once). */
+/*
+ * Closes the connection of l politely (the broker deletes its exclusive
+ * queues at once), waiting at most CLOSE_WAIT_MS for each reply: a broker
+ * that stopped answering does not hold up slight's exit for long.
+ */
 static void link_close(struct amqp_link *l)
 {
     if (l->st != NULL) {
+        struct timeval tv = tv_of(CLOSE_WAIT_MS);
+        amqp_set_rpc_timeout(l->st, &tv);
         amqp_channel_close(l->st, CHANNEL, AMQP_REPLY_SUCCESS);
         amqp_connection_close(l->st, AMQP_REPLY_SUCCESS);
     }
