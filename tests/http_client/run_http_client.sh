@@ -12,9 +12,10 @@ set -u
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
 slight=$1 guest=$2 server=$3 proxy=${4:-}
 work=$(mktemp -d "${TMPDIR:-/tmp}/slight-httpc.XXXXXX")
-srv= app=
+srv= app= tls=
 cleanup() {
     [ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+    [ -n "$tls" ] && kill "$tls" 2>/dev/null && wait "$tls" 2>/dev/null
     [ -n "$app" ] && kill "$app" 2>/dev/null && wait "$app" 2>/dev/null
     rm -rf "$work"
 }
@@ -185,6 +186,23 @@ like "no answer: protocol-error" "err protocol-error http-client:"
 g "$ALL" GET "$U/garbage"
 like "not HTTP: protocol-error" "err protocol-error http-client:"
 
+# HTTPS to a server whose certificate nobody trusts
+if command -v openssl >/dev/null && openssl req -x509 -newkey rsa:2048 -nodes -days 1 \
+    -subj /CN=127.0.0.1 -keyout "$work/key.pem" -out "$work/cert.pem" >/dev/null 2>&1; then
+    python3 "$server" 127.0.0.1 "$work/cert.pem" "$work/key.pem" >"$work/tlsport" 2>/dev/null &
+    tls=$!
+    for _ in $(seq 1 100); do
+        [ -s "$work/tlsport" ] && break
+        sleep 0.1
+    done
+    g "$ALL" GET "https://127.0.0.1:$(cat "$work/tlsport")/echo"
+    like "an untrusted certificate: protocol-error" "err protocol-error http-client:"
+    g "$ALL" GET "http://127.0.0.1:$(cat "$work/tlsport")/echo"
+    like "plain HTTP to a TLS port: protocol-error" "err protocol-error http-client:"
+else
+    n=$((n + 1)); echo "ok $n - HTTPS # SKIP no openssl to make a certificate"
+fi
+
 # TIMEOUT
 T=$(sf timeout 'TIMEOUT = "500ms"')
 g "$T" GET "$U/slow?ms=3000"
@@ -277,8 +295,12 @@ else
     else
         notok "a binary body through a handler"
     fi
-    for i in 1 2 3 4 5 6; do fetch "$A/fetch/slow?ms=100" >"$work/par$i" & done
-    wait $(jobs -p | grep -vx "$srv" | grep -vx "$app")
+    pids=
+    for i in 1 2 3 4 5 6; do
+        fetch "$A/fetch/slow?ms=100" >"$work/par$i" &
+        pids="$pids $!"
+    done
+    wait $pids
     cat "$work"/par? >"$work/out"
     if [ "$(cat "$work/out")" = "slowslowslowslowslowslow" ]; then
         ok "six handlers at once"

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The HTTP server the http-client tests talk to (127.0.0.1, a free port,
 printed on stdout). HTTP/1.1 with keep-alive, so connection reuse shows.
+  server.py HOST [CERT KEY]   (with CERT and KEY: HTTPS)
   /echo            the request body back; X-Method, X-Target (the request
                    target as received) and X-Req-<name> for each header
   /status/N        status N, body "status N"
@@ -94,6 +95,11 @@ class Server(ThreadingHTTPServer):
 
 def main():
     srv = Server((sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1", 0), Handler)
+    if len(sys.argv) > 3:  # HOST CERT KEY: HTTPS with this certificate
+        import ssl
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     print(srv.server_address[1], flush=True)
     srv.serve_forever()
 
