@@ -42,7 +42,7 @@
 
 static const char *amqp_url;
 
-#define MAX_CAPS 4
+#define MAX_CAPS 8
 static struct sl_slightfile_capability caps[MAX_CAPS];
 static struct sl_cap_entry entries[MAX_CAPS];
 static struct sl_config_value values[MAX_CAPS][4];
@@ -376,6 +376,11 @@ Test(amqp, bad_config_is_an_open_error)
     cr_assert(strstr(err.msg, "AMQP_TIMEOUT") != NULL, "%s", err.msg);
 
     e = entry("mq", NULL);
+    add_config(e, "AMQP_TIMEOUT", "soon");
+    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "AMQP_TIMEOUT") != NULL, "%s", err.msg);
+
+    e = entry("mq", NULL);
     add_config(e, "AMQP_EXCHANGE", "");
     cr_assert_eq(open_err(e, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "AMQP_EXCHANGE") != NULL, "%s", err.msg);
@@ -410,6 +415,33 @@ Test(amqp, refused_login_is_insufficient_permissions)
     cr_assert(strstr(err.msg, "no-such-vhost") != NULL, "%s", err.msg);
     sl_buf_release(&tok);
     sl_msg_client_close(c);
+}
+
+static int listen_on(int port);
+
+Test(amqp, a_broker_that_never_answers_is_connection_lost, .timeout = 60)
+{
+    need_amqp();
+    /* a socket that takes connections (the kernel's backlog) and never says a word */
+    int lfd = listen_on(0);
+    struct sockaddr_in sa;
+    socklen_t sl = sizeof(sa);
+    cr_assert_eq(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+    static char url[128];
+    snprintf(url, sizeof(url), "amqp://guest:guest@127.0.0.1:%d", ntohs(sa.sin_port));
+    struct sl_cap_entry *e = entry_url("mq", url, "100ms");
+    add_config(e, "AMQP_TIMEOUT", "300ms");
+    exchanges[0][0] = '\0';
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.amqp") != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("x"), &err), SL_ECONN, "%s", err.msg);
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
+    sl_msg_shutdown();
+    close(lfd);
 }
 
 Test(amqp, topic_is_a_routing_key_of_at_most_255_bytes)
