@@ -7,8 +7,8 @@
  * dead subscribers, a server restart) skip themselves on the others. redis
  * uses the server of $SLIGHT_TEST_REDIS, nats that of $SLIGHT_TEST_NATS
  * (tools/services.sh), mosquitto the broker on 127.0.0.1 port
- * $SLIGHT_TEST_MOSQUITTO_PORT: without it the tests skip, or fail under
- * CI=true.
+ * $SLIGHT_TEST_MOSQUITTO_PORT, amqp the RabbitMQ of $SLIGHT_TEST_AMQP:
+ * without it the tests skip, or fail under CI=true.
  */
 #include "sl_common.h"
 
