@@ -3,9 +3,11 @@
  * test_msg_amqp.c -- messaging.amqp cases beyond the conformance suite,
  * against the RabbitMQ of $SLIGHT_TEST_AMQP (tools/services.sh; without it
  * the tests skip, or fail under CI=true): interoperability with amqp-tools
- * (amqp-publish reaches a subscription, amqp-get reads what slight
- * published), configuration errors, refused logins, long topics, a second
- * backend in the same slightfile, and a broker outage.
+ * (amqp-publish reaches a subscription, amqp-get and amqp-consume read
+ * what slight published), configuration errors, refused logins, a broker
+ * that never answers, long topics, a backlog larger than what slight holds,
+ * two receivers on one token, a second backend in the same slightfile, and
+ * a broker outage.
  *
  * The outage: a private RabbitMQ takes 7-15 s of CPU to start, so the
  * broker stays the real shared one and the test puts a TCP proxy of its own
@@ -323,6 +325,68 @@ Test(amqp, slight_publish_reaches_amqp_get)
     expect_none(c, tok);
     amqp_queue_delete(st, 1, amqp_cstring_bytes(queue), 0, 0);
     admin_close(st);
+    sl_msg_client_close(c);
+}
+
+struct pinger {
+    struct sl_msg_client *c;
+    const char *topic;
+    pthread_mutex_t lock;
+    bool stop;
+    int failed;
+};
+
+/* Publishes "ping" every 20 ms until told to stop: amqp-consume binds its queue at some point. */
+static void *ping(void *arg)
+{
+    struct pinger *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        bool stop = p->stop;
+        pthread_mutex_unlock(&p->lock);
+        if (stop)
+            return NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        if (sl_msg_publish(p->c, str_of(p->topic), (struct sl_str){"ping\n\0!", 7}, &err) != SL_OK)
+            p->failed++;
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+Test(amqp, slight_publish_reaches_amqp_consume)
+{
+    struct sl_cap_entry *e = entry("mq", "200ms");
+    need_tools();
+    if (system("command -v amqp-consume >/dev/null 2>&1") != 0) {
+        if (in_ci())
+            cr_assert_fail("amqp-consume is not installed (apt-get install amqp-tools)");
+        cr_skip_test("amqp-consume is not installed");
+    }
+    struct sl_msg_client *c = client(e);
+    subscribe(c, "audit"); /* the exchange exists once slight connected */
+    /* its own exclusive queue bound with key "audit"; one message, written by cat */
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "amqp-consume -u '%s' -e '%s' -r audit -x -c 1 cat", amqp_url,
+             exchanges[0]);
+    static struct pinger p;
+    p = (struct pinger){.c = c, .topic = "audit"};
+    pthread_mutex_init(&p.lock, NULL);
+    pthread_t th;
+    cr_assert_eq(pthread_create(&th, NULL, ping, &p), 0);
+    char *out = NULL;
+    size_t len = 0;
+    int rc = run_capture(cmd, &out, &len);
+    pthread_mutex_lock(&p.lock);
+    p.stop = true;
+    pthread_mutex_unlock(&p.lock);
+    pthread_join(th, NULL);
+    pthread_mutex_destroy(&p.lock);
+    cr_assert_eq(rc, 0, "%s", cmd);
+    cr_assert_eq(p.failed, 0);
+    cr_assert_eq(len, 7, "amqp-consume printed %zu bytes", len);
+    cr_assert(memcmp(out, "ping\n\0!", 7) == 0);
+    free(out);
     sl_msg_client_close(c);
 }
 
