@@ -18,7 +18,7 @@ PKGS_BUILD="meson ninja-build pkg-config gcc g++ python3 libsodium-dev libtcc-de
 PKGS_GUEST="clang lld wasi-libc libclang-rt-14-dev-wasm32"
 PKGS_TEST="libcriterion-dev curl redis-server redis-tools libhiredis-dev libcurl4-openssl-dev
   mosquitto mosquitto-clients libmosquitto-dev nats-server libnats-dev rabbitmq-server amqp-tools
-  librabbitmq-dev librdkafka-dev kcat"
+  librabbitmq-dev librdkafka-dev kcat wrk"
 # Azurite and dynalite come from npm (tools/services.sh); a NodeSource nodejs
 # brings its own npm and conflicts with Debian's npm package.
 command -v npm >/dev/null 2>&1 || PKGS_TEST="$PKGS_TEST nodejs npm"

@@ -59,3 +59,31 @@ for mode in workers inline; do
         $mode "$guest" "$gp99" "$native" "$np99" \
         "$(awk -v g="$guest" -v n="$native" 'BEGIN {printf "%.2f", g / n}')" "$loop" "$rss"
 done
+
+# System calls per request (worker threads): strace -c -f attached to the
+# server (every thread) while wrk sends /hello, then /native-hello, for SECS/2 s each. strace
+# slows the server, so the requests batch less than unobserved: an upper bound.
+if command -v strace >/dev/null; then
+    SLIGHT_HTTP_NATIVE_BASELINE=/native-hello "$SLIGHT" -c "$TMP/slightfile.toml" run "$WASM" \
+        --tier=optimized --env PORT="$PORT" >/dev/null 2>"$TMP/err" &
+    pid=$!
+    for _ in $(seq 1 600); do
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && break
+        sleep 0.2
+    done
+    for path in hello native-hello; do
+        strace -c -f -q -p $pid -o "$TMP/strace.$path" & # -f -p: every thread
+        spid=$!
+        sleep 0.5
+        reqs=$(wrk -t1 -c16 -d"$((SECS / 2 > 1 ? SECS / 2 : 2))s" "http://127.0.0.1:$PORT/$path" 2>/dev/null |
+            awk '/requests in/ {print $1}')
+        kill -INT $spid
+        wait $spid 2>/dev/null
+        calls=$(awk '/total$/ {print $4}' "$TMP/strace.$path") # % seconds usecs/call calls
+        printf 'syscalls per request, /%-13s %s (%s calls, %s requests, under strace)\n' "$path" \
+            "$(awk -v c="$calls" -v r="$reqs" 'BEGIN {printf "%.1f", r ? c / r : 0}')" "$calls" "$reqs"
+    done
+    kill -TERM $pid
+    wait $pid
+    pid=
+fi

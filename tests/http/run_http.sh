@@ -179,6 +179,23 @@ n_before=$(grep -c . "$TMP/err")
 for i in $(seq 1 50); do body "$URL/state" >/dev/null; done
 check "50 more requests" "$(body "$URL/state")" "1"
 
+# The short soak (the long one is bench/http/soak.sh): 3 s of good,
+# trapping, keyvalue and runaway handlers from wrk, 8 connections.
+if command -v wrk >/dev/null; then
+    wrk -t2 -c8 -d3s --timeout 5s -s "$(dirname "$0")/../../bench/http/mix.lua" "$URL/" \
+        >"$TMP/soak" 2>&1
+    total=$(awk '/requests in/ {print $1}' "$TMP/soak")
+    if [ "${total:-0}" -gt 100 ]; then ok "soak: $total requests"; else nok "soak: ${total:-no} requests: $(tr '\n' ' ' <"$TMP/soak")"; fi
+    check "soak: no answer that no route gives" "$(awk '/^bad/ {print $2}' "$TMP/soak")" "0"
+    contains "soak: traps answered 500" "$(cat "$TMP/soak")" "status 500"
+    check "alive after the soak" "$(body "$URL/hello")" "hello"
+    check "a fresh instance after the soak" "$(body "$URL/state")" "1"
+elif [ "${CI:-}" = true ]; then
+    nok "soak: wrk is not installed (tools/setup.sh installs it)"
+else
+    ok "soak # SKIP wrk is not installed"
+fi
+
 kill -TERM "$pid"
 wait "$pid"
 check "SIGTERM: drained, exit 0" "$?" "0"
