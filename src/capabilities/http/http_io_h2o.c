@@ -262,6 +262,24 @@ static void io_loop_free(struct sl_http_io_loop *l)
     sl_free(l);
 }
 
+/*
+ * The answers h2o makes itself before a request reaches a handler (413 for
+ * a body over the limit, 400 for a malformed request) run the filters of
+ * the host's fallback path: this one gives them slight's CORS headers, as
+ * server.c gives every answer of its own.
+ */
+static void cors_on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    (void)self;
+    static const char *const names[] = {
+        "access-control-allow-origin", "access-control-allow-methods",
+        "access-control-allow-headers", "access-control-expose-headers"};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(names); i++)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, names[i], strlen(names[i]), 0, NULL,
+                              "*", 1);
+    h2o_setup_next_ostream(req, slot);
+}
+
 static sl_err io_loop_new(int listen_fd, uint64_t max_body, sl_http_io_handler_fn handler,
                           void *opaque, struct sl_http_io_loop **out, struct sl_error *err)
 {
@@ -277,6 +295,8 @@ static sl_err io_loop_new(int listen_fd, uint64_t max_body, sl_http_io_handler_f
     l->config.max_request_entity_size = (size_t)max_body;
     h2o_hostconf_t *host =
         h2o_config_register_host(&l->config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_filter_t *cors = h2o_create_filter(&host->fallback_path, sizeof(*cors));
+    cors->on_setup_ostream = cors_on_setup_ostream;
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     struct loop_handler *h = (struct loop_handler *)h2o_create_handler(path, sizeof(*h));
     h->super.on_req = on_req;
