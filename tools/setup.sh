@@ -167,6 +167,15 @@ check_install() {
     "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
     grep -q "keyvalue.sqlite ignores config 'BOGUS'" "$d/err.txt" || { echo "installed slight cannot load slight-sqlite.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
   fi
+  # ... and its broker modules: each backend's keys are known (an unknown one is a warning)
+  local m
+  for m in slight-nats:messaging.nats slight-amqp:messaging.amqp slight-mqtt:messaging.mosquitto \
+    slight-kafka:messaging.confluent_apache_kafka; do
+    [ -e "build/${m%%:*}.so" ] || continue
+    printf 'specversion = "0.2"\n[[capability]]\nresource = "%s"\nname = "s"\n[capability.configs]\nBOGUS = "x"\n' "${m#*:}" > "$d/sf.toml"
+    "$d/usr/local/bin/slight" run -c "$d/sf.toml" "$d/none.wasm" 2>"$d/err.txt"
+    grep -q "${m#*:} ignores config 'BOGUS'" "$d/err.txt" || { echo "installed slight cannot load ${m%%:*}.so:" >&2; cat "$d/err.txt" >&2; ok=1; }
+  done
   # ... and its cloud module
   if [ -e build/slight-cloud.so ]; then
     printf 'specversion = "0.2"\n[[capability]]\nresource = "keyvalue.awsdynamodb"\nname = "s"\n' > "$d/sf.toml"
@@ -214,7 +223,7 @@ test_all() {
   step "start services (tools/services.sh)" start_services
   step "build (release)" build_release -Dwerror=true
   step "build (ASan+UBSan)" bash -c 'f=build-asan/build.ninja; a="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized -Db_lundef=false -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-asan $a >/dev/null; else meson setup build-asan $a >/dev/null; fi && meson compile -C build-asan -j '"$JOBS"' >/dev/null'
-  step "build with every optional backend disabled (the core alone)" bash -c 'f=build-minimal/build.ninja; a="-Dsqlite=disabled -Dhiredis=disabled -Dcurl=disabled -Dh2o=disabled -Dtests=disabled -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-minimal $a >/dev/null; else meson setup build-minimal $a >/dev/null; fi && meson compile -C build-minimal -j '"$JOBS"' >/dev/null && build-minimal/slight --version >/dev/null'
+  step "build with every optional backend disabled (the core alone)" bash -c 'f=build-minimal/build.ninja; a="-Dsqlite=disabled -Dhiredis=disabled -Dcurl=disabled -Dh2o=disabled -Dnats=disabled -Drdkafka=disabled -Drabbitmq=disabled -Dmosquitto=disabled -Dtests=disabled -Dwerror=true"; if [ -f $f ]; then meson setup --reconfigure build-minimal $a >/dev/null; else meson setup build-minimal $a >/dev/null; fi && meson compile -C build-minimal -j '"$JOBS"' >/dev/null && build-minimal/slight --version >/dev/null'
   step "meson install into a temporary prefix" check_install
   step "services ready (Azurite, dynalite: started with the build)" services_wait
   rm -f build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
