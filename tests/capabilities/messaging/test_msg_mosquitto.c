@@ -1,13 +1,727 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_msg_mosquitto.c -- messaging.mosquitto cases beyond the conformance
- * suite.
+ * suite, against the Mosquitto on 127.0.0.1 port $SLIGHT_TEST_MOSQUITTO_PORT
+ * (tools/services.sh; without it the tests skip, or fail under CI=true):
+ * interoperability with mosquitto_pub and mosquitto_sub (skipped without
+ * them, failed under CI), escaped topics, retained messages, QoS,
+ * MOSQUITTO_TOPIC_PREFIX, configuration errors, the MQTT size limit, a
+ * second backend in the same slightfile, and private brokers (mosquitto -c)
+ * that are down at start-up, stopped and restarted, or refuse the client.
  */
 #include "sl_common.h"
 
-#include <criterion/criterion.h>
+#include "capabilities/messaging/msg.h"
 
-Test(mosquitto, placeholder)
+#include "common/buf.h"
+#include "common/err.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- capabilities --------------------------------------------------------- */
+
+static const char *port; /* the shared broker's, or a private one's */
+static char tmpdir[256];
+
+#define MAX_CAPS 6
+static struct sl_slightfile_capability caps[MAX_CAPS];
+static struct sl_cap_entry entries[MAX_CAPS];
+static struct sl_config_value values[MAX_CAPS][6];
+static char names[MAX_CAPS][64];
+static size_t n_entries;
+
+static bool in_ci(void)
 {
-    cr_assert(true);
+    const char *ci = getenv("CI");
+    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void setup(void)
+{
+    port = getenv("SLIGHT_TEST_MOSQUITTO_PORT");
+    n_entries = 0;
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof(tmpdir), "%s/sl-mqtt-XXXXXX", t != NULL && t[0] ? t : "/tmp");
+    cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+    sl_msg_shutdown();
+    if (tmpdir[0] != '\0')
+        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tmpdir[0] = '\0';
+}
+
+TestSuite(mosquitto, .init = setup, .fini = teardown, .timeout = 60);
+
+/* Skips the test when there is no broker (fails under CI). Criterion runs no .fini after a skip. */
+static void need_broker(void)
+{
+    if (port != NULL && port[0] != '\0')
+        return;
+    teardown();
+    if (in_ci())
+        cr_assert_fail("SLIGHT_TEST_MOSQUITTO_PORT is not set: CI must start Mosquitto "
+                       "(tools/services.sh start)");
+    cr_skip_test("SLIGHT_TEST_MOSQUITTO_PORT is not set: start a broker with "
+                 "eval \"$(tools/services.sh start)\" to run the Mosquitto tests");
+}
+
+/* Skips the test when program (mosquitto, mosquitto_pub, ...) is missing (fails under CI). */
+static void need_program(const char *program)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", program);
+    if (system(cmd) == 0)
+        return;
+    teardown();
+    if (in_ci())
+        cr_assert_fail("%s is not installed (apt-get install mosquitto mosquitto-clients)",
+                       program);
+    cr_skip_test("%s is not installed", program);
+}
+
+/*
+ * A messaging.mosquitto capability entry named name plus a suffix unique to
+ * the test, on 127.0.0.1:port, with RECEIVE_TIMEOUT timeout (may be NULL);
+ * add_config adds more keys.
+ */
+static const struct sl_cap_entry *entry(const char *name, const char *timeout)
+{
+    need_broker();
+    cr_assert(n_entries < MAX_CAPS);
+    size_t i = n_entries++;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(names[i], sizeof(names[i]), "%s-%ld-%lld%09ld", name, (long)getpid(),
+             (long long)ts.tv_sec, ts.tv_nsec);
+    static char resource[] = "messaging.mosquitto";
+    caps[i] = (struct sl_slightfile_capability){.name = names[i],
+                                                .resource = resource,
+                                                .canonical = resource,
+                                                .type = "messaging",
+                                                .backend = "mosquitto",
+                                                .line = 1};
+    size_t nv = 0;
+    values[i][nv++] = (struct sl_config_value){"MOSQUITTO_HOST", "127.0.0.1"};
+    values[i][nv++] = (struct sl_config_value){"MOSQUITTO_PORT", port};
+    if (timeout != NULL)
+        values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
+    entries[i] = (struct sl_cap_entry){
+        .cap = &caps[i],
+        .config = {.resource = resource, .name = names[i], .dir = tmpdir, .values = values[i],
+                   .nvalues = nv}};
+    return &entries[i];
+}
+
+/* Adds key = value to e; value NULL removes key. */
+static void set_config(const struct sl_cap_entry *e, const char *key, const char *value)
+{
+    size_t i = (size_t)(e - entries);
+    struct sl_config *c = &entries[i].config;
+    for (size_t k = 0; k < c->nvalues; k++)
+        if (strcmp(values[i][k].key, key) == 0) {
+            if (value != NULL)
+                values[i][k].value = value;
+            else
+                values[i][k] = values[i][--c->nvalues];
+            return;
+        }
+    if (value == NULL)
+        return;
+    cr_assert(c->nvalues < SL_ARRAY_SIZE(values[i]));
+    values[i][c->nvalues++] = (struct sl_config_value){key, value};
+}
+
+static struct sl_str str_of(const char *s)
+{
+    return (struct sl_str){s, strlen(s)};
+}
+
+static struct sl_msg_client *client(const struct sl_cap_entry *e)
+{
+    struct sl_msg_client *c = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_client_open(e, &c, &err);
+    cr_assert_eq(rc, SL_OK, "open: %s", err.msg);
+    return c;
+}
+
+static void publish_n(struct sl_msg_client *c, const char *topic, const void *msg, size_t len)
+{
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_publish(c, str_of(topic), (struct sl_str){msg, len}, &err);
+    cr_assert_eq(rc, SL_OK, "publish: %s", err.msg);
+}
+
+static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
+{
+    publish_n(c, topic, msg, strlen(msg));
+}
+
+/* Subscribes; the token is returned in a static slot of a few. */
+static char *subscribe(struct sl_msg_client *c, const char *topic)
+{
+    static char toks[32][SL_MSG_TOKEN_MAX + 1];
+    static int next;
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = sl_msg_subscribe(c, str_of(topic), &tok, &err);
+    cr_assert_eq(rc, SL_OK, "subscribe '%s': %s", topic, err.msg);
+    char *slot = toks[next++ % 32];
+    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
+    sl_buf_release(&tok);
+    return slot;
+}
+
+static sl_err receive(struct sl_msg_client *c, const char *tok, struct sl_buf *out,
+                      struct sl_error *err)
+{
+    sl_buf_reset(out);
+    return sl_msg_receive(c, str_of(tok), NULL, NULL, out, err);
+}
+
+static void expect_n(struct sl_msg_client *c, const char *tok, const void *want, size_t len)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = receive(c, tok, &got, &err);
+    cr_assert_eq(rc, SL_OK, "receive: %s", err.msg);
+    cr_assert_eq(got.len, len, "got %zu bytes '%.*s', want %zu", got.len, (int)got.len,
+                 got.data ? got.data : "", len);
+    cr_assert(len == 0 || memcmp(got.data, want, len) == 0, "got '%.*s'", (int)got.len, got.data);
+    sl_buf_release(&got);
+}
+
+static void expect(struct sl_msg_client *c, const char *tok, const char *want)
+{
+    expect_n(c, tok, want, strlen(want));
+}
+
+static void expect_none(struct sl_msg_client *c, const char *tok)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    sl_err rc = receive(c, tok, &got, &err);
+    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d '%.*s' (%s)", rc, (int)got.len,
+                 got.data ? got.data : "", err.msg);
+    sl_buf_release(&got);
+}
+
+/* Runs a shell command, asserting that it succeeds. */
+static void run(const char *fmt, ...) SL_PRINTF(1, 2);
+static void run(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    int rc = system(cmd);
+    cr_assert_eq(rc, 0, "'%s' failed (%d)", cmd, rc);
+}
+
+/* ---- mosquitto_sub in the background ---------------------------------------- */
+
+struct msub {
+    pid_t pid;
+    FILE *out; /* its standard output (-d: debug lines and the messages) */
+};
+
+/*
+ * Starts mosquitto_sub -d -C 1 (through stdbuf, of coreutils) on filter at QoS qos, printing "%t %x" (topic,
+ * payload in hex), and returns once it received its SUBACK.
+ */
+static struct msub msub_start(const char *filter, int qos)
+{
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    char q[8];
+    snprintf(q, sizeof(q), "%d", qos);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        /* line-buffered: its debug lines go to the pipe at once */
+        execlp("stdbuf", "stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t", filter, "-q",
+               q, "-C", "1", "-d", "-F", "%t %x", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    struct msub s = {pid, fdopen(fds[0], "r")};
+    cr_assert_not_null(s.out);
+    char line[1024];
+    while (fgets(line, sizeof(line), s.out) != NULL)
+        if (strncmp(line, "Subscribed (mid:", 16) == 0)
+            return s;
+    cr_assert_fail("mosquitto_sub ended before it subscribed");
+    return s;
+}
+
+/*
+ * Reads mosquitto_sub's output up to its message: *qos from its "received
+ * PUBLISH" line, the rest of the message line ("topic hex") into line.
+ */
+static void msub_message(struct msub *s, int *qos, char *line, size_t size)
+{
+    char l[4096];
+    *qos = -1;
+    while (fgets(l, sizeof(l), s->out) != NULL) {
+        const char *p = strstr(l, "received PUBLISH (");
+        if (p != NULL) {
+            const char *q = strstr(p, ", q");
+            cr_assert_not_null(q, "%s", l);
+            *qos = q[3] - '0';
+            continue;
+        }
+        if (strncmp(l, "Client ", 7) == 0)
+            continue;
+        l[strcspn(l, "\n")] = '\0';
+        size_t n = SL_MIN(strlen(l), size - 1);
+        memcpy(line, l, n);
+        line[n] = '\0';
+        int status;
+        cr_assert_eq(waitpid(s->pid, &status, 0), s->pid);
+        cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "mosquitto_sub failed");
+        fclose(s->out);
+        return;
+    }
+    cr_assert_fail("mosquitto_sub ended without a message");
+}
+
+static void hex_of(const void *data, size_t len, char *out)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++)
+        snprintf(out + 2 * i, 3, "%02x", p[i]);
+    out[2 * len] = '\0';
+}
+
+/* ---- interoperability --------------------------------------------------------- */
+
+Test(mosquitto, slight_to_mosquitto_sub)
+{
+    need_broker();
+    need_program("mosquitto_sub");
+    const struct sl_cap_entry *e = entry("mq", "5s");
+    struct sl_msg_client *c = client(e);
+    /* topic t of capability c is c/t */
+    char filter[256], line[512], want[512], hex[64];
+    snprintf(filter, sizeof(filter), "%s/orders/eu", names[0]);
+    struct msub s = msub_start(filter, 1);
+    static const char bin[] = "from slight\n\0\r\nend";
+    publish_n(c, "orders/eu", bin, sizeof(bin) - 1);
+    int qos;
+    msub_message(&s, &qos, line, sizeof(line));
+    hex_of(bin, sizeof(bin) - 1, hex);
+    snprintf(want, sizeof(want), "%s %s", filter, hex);
+    cr_assert_str_eq(line, want);
+    cr_assert_eq(qos, 0, "published at QoS 0 by default, as slight");
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, mosquitto_pub_to_slight)
+{
+    need_broker();
+    need_program("mosquitto_pub");
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    char *tok = subscribe(c, "room");
+    run("mosquitto_pub -h 127.0.0.1 -p %s -t '%s/room' -m hello -q 1", port, names[0]);
+    expect(c, tok, "hello");
+    /* binary from a file, NUL and newlines included */
+    static const char bin[] = "a\0b\n\n\xff";
+    char path[400];
+    snprintf(path, sizeof(path), "%s/bin", tmpdir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    fwrite(bin, 1, sizeof(bin) - 1, f);
+    fclose(f);
+    run("mosquitto_pub -h 127.0.0.1 -p %s -t '%s/room' -f '%s' -q 2", port, names[0], path);
+    expect_n(c, tok, bin, sizeof(bin) - 1);
+    expect_none(c, tok);
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, retained_messages_are_not_history)
+{
+    need_broker();
+    need_program("mosquitto_pub");
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    run("mosquitto_pub -h 127.0.0.1 -p %s -t '%s/news' -m old -r", port, names[0]);
+    char *tok = subscribe(c, "news");
+    char *tok2 = subscribe(c, "news"); /* subscribing again makes the broker resend it */
+    run("mosquitto_pub -h 127.0.0.1 -p %s -t '%s/news' -m new", port, names[0]);
+    expect(c, tok, "new");
+    expect_none(c, tok);
+    expect(c, tok2, "new");
+    expect_none(c, tok2);
+    /* the retained message does not stay on the shared broker */
+    run("mosquitto_pub -h 127.0.0.1 -p %s -t '%s/news' -r -n", port, names[0]);
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, qos_from_the_config)
+{
+    need_broker();
+    need_program("mosquitto_sub");
+    const struct sl_cap_entry *e = entry("mq", "5s");
+    set_config(e, "MOSQUITTO_QOS", "2");
+    struct sl_msg_client *c = client(e);
+    char filter[256], line[512], want[512];
+    snprintf(filter, sizeof(filter), "%s/t", names[0]);
+    struct msub s = msub_start(filter, 2);
+    char *tok = subscribe(c, "t");
+    publish(c, "t", "exactly once");
+    int qos;
+    msub_message(&s, &qos, line, sizeof(line));
+    snprintf(want, sizeof(want), "%s 65786163746c79206f6e6365", filter);
+    cr_assert_str_eq(line, want);
+    cr_assert_eq(qos, 2);
+    expect(c, tok, "exactly once");
+    sl_msg_client_close(c);
+
+    static const char *const bad[] = {"3", "-1", "1 ", "", "one"};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
+        sl_msg_shutdown();
+        n_entries = 0;
+        const struct sl_cap_entry *eb = entry("mq", NULL);
+        set_config(eb, "MOSQUITTO_QOS", bad[i]);
+        struct sl_msg_client *cb = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG, "'%s'", bad[i]);
+        cr_assert(strstr(err.msg, "MOSQUITTO_QOS") != NULL, "%s", err.msg);
+    }
+}
+
+/* ---- topics ---------------------------------------------------------------------- */
+
+Test(mosquitto, wildcards_and_dollars_are_plain_topics)
+{
+    need_broker();
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    struct sl_msg_client *c = client(e);
+    static const char *const topics[] = {"+",   "#",     "a/+",   "a/#",    "a/b",  "/",
+                                         "//",  "a//b",  "/a",    "a/",     "%",    "%2B",
+                                         "$SYS", "$a/b", "a$",    "a\tb",   "a\x7f", "\xc2\x85",
+                                         "é/ü",  "+/#",  "a/b/c", "a%2Fb"};
+    char toks[SL_ARRAY_SIZE(topics)][SL_MSG_TOKEN_MAX + 1];
+    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
+        snprintf(toks[i], sizeof(toks[i]), "%s", subscribe(c, topics[i]));
+    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
+        publish(c, topics[i], topics[i]);
+    for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++) {
+        expect(c, toks[i], topics[i]);
+        expect_none(c, toks[i]);
+    }
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, levels_stay_levels_for_other_clients)
+{
+    need_broker();
+    need_program("mosquitto_sub");
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    struct sl_msg_client *c = client(e);
+    char filter[256], line[512], want[512];
+    /* a wildcard subscription of another client sees slight's levels */
+    snprintf(filter, sizeof(filter), "%s/eu/#", names[0]);
+    struct msub s = msub_start(filter, 0);
+    publish(c, "eu/fr+de", "x");
+    int qos;
+    msub_message(&s, &qos, line, sizeof(line));
+    snprintf(want, sizeof(want), "%s/eu/fr%%2Bde 78", names[0]);
+    cr_assert_str_eq(line, want);
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, topic_prefix)
+{
+    need_broker();
+    need_program("mosquitto_sub");
+    /* "": topics are MQTT topics as they are, as in slight v0.5.1 */
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    set_config(e, "MOSQUITTO_TOPIC_PREFIX", "");
+    struct sl_msg_client *c = client(e);
+    char topic[128], line[512], want[512];
+    snprintf(topic, sizeof(topic), "sl-test/%s/room", names[0]);
+    struct msub s = msub_start(topic, 0);
+    char *tok = subscribe(c, topic);
+    publish(c, topic, "bare");
+    int qos;
+    msub_message(&s, &qos, line, sizeof(line));
+    snprintf(want, sizeof(want), "%s 62617265", topic);
+    cr_assert_str_eq(line, want);
+    expect(c, tok, "bare");
+    sl_msg_client_close(c);
+
+    /* a prefix of one's own */
+    const struct sl_cap_entry *e2 = entry("mq", "100ms");
+    char prefix[160], filter[256];
+    snprintf(prefix, sizeof(prefix), "sl-test/%s/app/", names[0]);
+    set_config(e2, "MOSQUITTO_TOPIC_PREFIX", prefix);
+    struct sl_msg_client *c2 = client(e2);
+    snprintf(filter, sizeof(filter), "%sx", prefix);
+    s = msub_start(filter, 0);
+    publish(c2, "x", "prefixed");
+    msub_message(&s, &qos, line, sizeof(line));
+    snprintf(want, sizeof(want), "%s 7072656669786564", filter);
+    cr_assert_str_eq(line, want);
+    sl_msg_client_close(c2);
+
+    static const char *const bad[] = {"app", "a/+/", "#/", "$SYS/", "a\tb/"};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
+        sl_msg_shutdown();
+        n_entries = 0;
+        const struct sl_cap_entry *eb = entry("mq", NULL);
+        set_config(eb, "MOSQUITTO_TOPIC_PREFIX", bad[i]);
+        struct sl_msg_client *cb = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG, "'%s'", bad[i]);
+        cr_assert(strstr(err.msg, "MOSQUITTO_TOPIC_PREFIX") != NULL, "%s", err.msg);
+    }
+}
+
+/* ---- configuration and limits ----------------------------------------------------- */
+
+Test(mosquitto, config_errors_at_open)
+{
+    need_broker();
+    struct {
+        const char *key, *value, *says;
+    } bad[] = {
+        {"MOSQUITTO_HOST", NULL, "MOSQUITTO_HOST is missing"},
+        {"MOSQUITTO_PORT", NULL, "MOSQUITTO_PORT is missing"},
+        {"MOSQUITTO_PORT", "0", "MOSQUITTO_PORT"},
+        {"MOSQUITTO_PORT", "65536", "MOSQUITTO_PORT"},
+        {"MOSQUITTO_PORT", "18x", "MOSQUITTO_PORT"},
+        {"MOSQUITTO_PORT", "-1", "MOSQUITTO_PORT"},
+        {"MOSQUITTO_TIMEOUT", "0s", "MOSQUITTO_TIMEOUT"},
+        {"MOSQUITTO_TIMEOUT", "soon", "MOSQUITTO_TIMEOUT"},
+    };
+    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
+        sl_msg_shutdown();
+        n_entries = 0;
+        const struct sl_cap_entry *e = entry("mq", NULL);
+        set_config(e, bad[i].key, bad[i].value);
+        struct sl_msg_client *c = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_ECONFIG, "%s = %s", bad[i].key,
+                     bad[i].value ? bad[i].value : "(none)");
+        cr_assert_null(c);
+        cr_assert(strstr(err.msg, bad[i].says) != NULL, "%s", err.msg);
+        cr_assert(strstr(err.msg, "messaging.mosquitto") != NULL, "%s", err.msg);
+    }
+}
+
+Test(mosquitto, larger_than_an_mqtt_packet)
+{
+    need_broker();
+    const struct sl_cap_entry *e = entry("mq", "100ms");
+    struct sl_msg_client *c = client(e);
+    char *tok = subscribe(c, "big");
+    /* refused before a byte is read: the buffer need not be that large */
+    static const char small[16];
+    struct sl_error err = SL_ERROR_INIT;
+    size_t too_big = 268435455u - 2u - (strlen(names[0]) + 4u) + 1u;
+    cr_assert_eq(sl_msg_publish(c, str_of("big"), (struct sl_str){small, too_big}, &err),
+                 SL_EINVALVALUE, "%s", err.msg);
+    cr_assert_eq(sl_msg_publish(c, str_of("big"), (struct sl_str){small, 268435456u}, &err),
+                 SL_EINVALVALUE, "%s", err.msg);
+    publish(c, "big", "small enough");
+    expect(c, tok, "small enough");
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, beside_another_backend)
+{
+    need_broker();
+    const struct sl_cap_entry *eq = entry("mq", "100ms");
+    /* a memory capability in the same slightfile */
+    size_t i = n_entries++;
+    static char mem_resource[] = "messaging.memory";
+    snprintf(names[i], sizeof(names[i]), "local");
+    caps[i] = (struct sl_slightfile_capability){.name = names[i],
+                                                .resource = mem_resource,
+                                                .canonical = mem_resource,
+                                                .type = "messaging",
+                                                .backend = "memory",
+                                                .line = 2};
+    values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "100ms"};
+    entries[i] = (struct sl_cap_entry){
+        .cap = &caps[i],
+        .config = {.resource = mem_resource, .name = names[i], .dir = tmpdir,
+                   .values = values[i], .nvalues = 1}};
+    struct sl_msg_client *q = client(eq), *m = client(&entries[i]);
+    char *tq = subscribe(q, "t");
+    char *tm = subscribe(m, "t");
+    publish(q, "t", "over mqtt");
+    publish(m, "t", "in memory");
+    expect(q, tq, "over mqtt");
+    expect_none(q, tq);
+    expect(m, tm, "in memory");
+    expect_none(m, tm);
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(receive(m, tq, &got, &err), SL_EINVAL, "an mqtt token on memory");
+    cr_assert_eq(receive(q, tm, &got, &err), SL_EINVAL, "a memory token on mqtt");
+    cr_assert(strstr(err.msg, "unknown subscription token") != NULL, "%s", err.msg);
+    sl_buf_release(&got);
+    sl_msg_client_close(q);
+    sl_msg_client_close(m);
+}
+
+/* ---- private brokers ------------------------------------------------------------- */
+
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
+    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+static int tcp_connect(int p)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Starts a private mosquitto on p (anonymous allowed or not); it dies with the test. */
+static pid_t broker_start(int p, bool anonymous)
+{
+    char conf[400];
+    snprintf(conf, sizeof(conf), "%s/mosquitto-%d.conf", tmpdir, p);
+    FILE *f = fopen(conf, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "listener %d 127.0.0.1\nallow_anonymous %s\npersistence false\n", p,
+            anonymous ? "true" : "false");
+    fclose(f);
+    pid_t pid = fork();
+    cr_assert(pid >= 0);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execlp("mosquitto", "mosquitto", "-c", conf, (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 200; i++) {
+        if (tcp_connect(p) == 0)
+            return pid;
+        int status;
+        cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "mosquitto on port %d exited", p);
+        usleep(50 * 1000);
+    }
+    cr_assert_fail("mosquitto on port %d did not start", p);
+    return -1;
+}
+
+static void broker_stop(pid_t pid)
+{
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+Test(mosquitto, broker_down_then_back, .timeout = 60)
+{
+    need_broker();
+    need_program("mosquitto");
+    int p = free_port();
+    static char pbuf[16];
+    snprintf(pbuf, sizeof(pbuf), "%d", p);
+    port = pbuf;
+    /* the broker is down at start-up: open works, each call gets connection-lost */
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(tok.len, 0);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert(strstr(err.msg, "messaging.mosquitto") != NULL, "%s", err.msg);
+    char where[64];
+    snprintf(where, sizeof(where), "127.0.0.1:%d", p);
+    cr_assert(strstr(err.msg, where) != NULL, "names the broker: %s", err.msg);
+
+    pid_t pid = broker_start(p, true);
+    char *t = subscribe(c, "t");
+    publish(c, "t", "one");
+    expect(c, t, "one");
+    broker_stop(pid);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+
+    pid = broker_start(p, true);
+    publish(c, "t", "two");
+    expect(c, t, "two"); /* the subscription was made again on the new connection */
+    expect_none(c, t);
+    char *t2 = subscribe(c, "t");
+    publish(c, "t", "three");
+    expect(c, t, "three");
+    expect(c, t2, "three");
+    broker_stop(pid);
+    sl_buf_release(&tok);
+    sl_buf_release(&got);
+    sl_msg_client_close(c);
+}
+
+Test(mosquitto, refused_client_is_insufficient_permissions, .timeout = 60)
+{
+    need_broker();
+    need_program("mosquitto");
+    int p = free_port();
+    static char pbuf[16];
+    snprintf(pbuf, sizeof(pbuf), "%d", p);
+    port = pbuf;
+    pid_t pid = broker_start(p, false);
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    struct sl_msg_client *c = client(e);
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s", err.msg);
+    cr_assert(strstr(err.msg, "not authori") != NULL, "%s", err.msg);
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_EAUTH, "%s", err.msg);
+    broker_stop(pid);
+    sl_buf_release(&tok);
+    sl_msg_client_close(c);
 }

@@ -109,7 +109,9 @@ struct mq_broker {
     bool io_started, stop, want;
     enum mq_state state;
     uint64_t retry_at;   /* ST_DOWN: when the I/O thread tries again (ms, monotonic) */
+    uint64_t attempts;   /* connection attempts begun so far */
     uint64_t fails;      /* failed attempts and broken connections so far */
+    uint64_t failed;     /* the attempt (number) of the last failure */
     sl_err why_code;     /* of the last failure: SL_ECONN or SL_EAUTH */
     char why[160];       /* its text */
     uint64_t msg_seq;    /* messages arrived so far */
@@ -235,6 +237,7 @@ static void set_down(struct mq_broker *m, sl_err code, const char *why)
 {
     m->state = ST_DOWN;
     m->fails++;
+    m->failed = m->attempts;
     m->why_code = code;
     snprintf(m->why, sizeof(m->why), "%s", why);
     m->retry_at = now_ms() + RECONNECT_WAIT_MS;
@@ -375,6 +378,7 @@ static void *io_main(void *arg)
                 continue;
             }
             m->state = ST_CONNECTING;
+            m->attempts++;
             pthread_mutex_unlock(&m->lock);
             /* non-blocking: the loop below completes the connect and sends CONNECT */
             int rc = host_set ? mosquitto_reconnect_async(m->mosq)
@@ -403,7 +407,8 @@ static void *io_main(void *arg)
 /*
  * Makes sure the connection is up: starts the I/O thread and asks for a
  * connection, then waits until it is up, an attempt begun after this call
- * failed, or MOSQUITTO_TIMEOUT passed. Under m->lock.
+ * started failed (one under way may have begun before the broker came
+ * back), or MOSQUITTO_TIMEOUT passed. Under m->lock.
  */
 static sl_err wait_up(struct mq_broker *m, struct sl_error *err)
 {
@@ -417,15 +422,22 @@ static sl_err wait_up(struct mq_broker *m, struct sl_error *err)
         m->io_started = true;
     }
     m->want = true;
-    m->retry_at = 0; /* a call is waiting: try now */
     pthread_cond_broadcast(&m->cond);
-    uint64_t first = m->fails;
+    uint64_t begun = m->attempts;
     uint64_t deadline = now_ms() + m->timeout_ms;
-    while (m->state != ST_UP && m->fails == first && wait_until(m, deadline))
-        ;
+    for (;;) {
+        if (m->state == ST_UP || (m->state == ST_DOWN && m->failed > begun))
+            break;
+        if (m->state == ST_DOWN) {
+            m->retry_at = 0; /* a call is waiting: try now */
+            pthread_cond_broadcast(&m->cond);
+        }
+        if (!wait_until(m, deadline))
+            break;
+    }
     if (m->state == ST_UP)
         return SL_OK;
-    if (m->fails == first)
+    if (!(m->state == ST_DOWN && m->failed > begun))
         return sl_error_set(err, SL_ECONN, RESOURCE ": cannot connect to %s within %llums",
                             m->where, (unsigned long long)m->timeout_ms);
     return sl_error_set(err, m->why_code, RESOURCE ": cannot connect to %s: %s", m->where,
@@ -607,7 +619,7 @@ static sl_err mq_open(const struct sl_config *cfg, struct sl_str name, struct sl
         if (rc == SL_OK && (m->timeout_ms == 0 || m->timeout_ms > INT32_MAX))
             rc = sl_error_set(err, SL_ECONFIG, "must be more than 0 and less than 24 days");
         if (rc != SL_OK) {
-            sl_error_recode(err, SL_ECONFIG);
+            rc = sl_error_recode(err, SL_ECONFIG);
             sl_error_prefix(err, RESOURCE ": config MOSQUITTO_TIMEOUT");
         }
     }
