@@ -46,9 +46,9 @@ const char *sl_aot_cache_root(const struct sl_aot_opts *opts)
 static size_t key_meta(const struct sl_aot_opts *opts, char *meta, size_t size)
 {
     int n = snprintf(meta, size,
-                     "slight-aot\nabi=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\nheaders=%s\n"
-                     "barrier=%d\n",
-                     SL_GUEST_ABI_VERSION, SL_WASM2C_VERSION, SL_GUEST_CC_VERSION,
+                     "slight-aot\nabi=%u\nxlate=%u\nwasm2c=%s\ncc=%s\nbounds=%s\ndepth=%d\n"
+                     "headers=%s\nbarrier=%d\n",
+                     SL_GUEST_ABI_VERSION, SL_AOT_TRANSLATE_VERSION, SL_WASM2C_VERSION, SL_GUEST_CC_VERSION,
                      SL_BOUNDS_EXPLICIT ? "explicit" : "guard", SL_AOT_MAX_CALL_DEPTH,
                      sl_embedded_headers_sha256,
                      opts != NULL && opts->write_barrier);

@@ -33,6 +33,13 @@ extern const size_t sl_embedded_guest_abi_h_len;
 /* Max call depth compiled into explicit-check code (part of the key). */
 #define SL_AOT_MAX_CALL_DEPTH 10000
 
+/*
+ * Version of slight's own post-processing of wasm2c output (aot_translate.c,
+ * aot_split.c, glue_gen.c), part of the key: bump it whenever the C they
+ * write changes, so that no cache keeps code of the older form.
+ */
+#define SL_AOT_TRANSLATE_VERSION 2u
+
 /* Computes the key (or takes key, when not NULL) and creates the entry's directory (0700). */
 sl_err sl_aot_entry_open(const uint8_t *wasm, size_t len, const char *filename,
                          const struct sl_aot_opts *opts, const char *key, struct aot_entry *e,

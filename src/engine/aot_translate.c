@@ -84,6 +84,20 @@ static sl_err base_helpers(const char *gc, bool barrier, struct sl_buf *out)
         "    wasm_asm(\"\" ::\"r\"(result)); \\\n"
         "    return (t3)(t2)result; \\\n"
         "  }\n"
+        "/* float loads: the value forced into an SSE register, not moved to a\n"
+        "   general one (wasm2c's \"r\" costs a movq per load); tcc lacks \"x\" */\n"
+        "#if defined(__x86_64__) && !defined(__TINYC__)\n"
+        "#define SL_DEFINE_LOAD_BF(name, t1, t2, t3) \\\n"
+        "  static inline t3 name##_b(wasm_rt_memory_t* mem, u8* base, u64 addr) { \\\n"
+        "    MEMCHECK(mem, addr, t1); \\\n"
+        "    t1 result; \\\n"
+        "    wasm_rt_memcpy(&result, &base[addr], sizeof(t1)); \\\n"
+        "    wasm_asm(\"\" ::\"x\"(result)); \\\n"
+        "    return (t3)(t2)result; \\\n"
+        "  }\n"
+        "#else\n"
+        "#define SL_DEFINE_LOAD_BF SL_DEFINE_LOAD_B\n"
+        "#endif\n"
         "#define SL_DEFINE_STORE_B(name, t1, t2) \\\n"
         "  static inline void name##_b(wasm_rt_memory_t* mem, u8* base, u64 addr, t2 value) { \\\n"
         "    MEMCHECK(mem, addr, t1); \\\n"
@@ -93,7 +107,9 @@ static sl_err base_helpers(const char *gc, bool barrier, struct sl_buf *out)
         barrier ? " SL_MARK_DIRTY(mem, addr, sizeof(t1));" : "");
     for (const char *l = gc; rc == SL_OK && l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
         size_t n = strcspn(l, "\n");
-        if (strncmp(l, "DEFINE_LOAD(", 12) == 0)
+        if (strncmp(l, "DEFINE_LOAD(f32_load,", 21) == 0 || strncmp(l, "DEFINE_LOAD(f64_load,", 21) == 0)
+            rc = sl_buf_appendf(out, "SL_DEFINE_LOAD_BF(%.*s\n", (int)(n - 12), l + 12);
+        else if (strncmp(l, "DEFINE_LOAD(", 12) == 0)
             rc = sl_buf_appendf(out, "SL_DEFINE_LOAD_B(%.*s\n", (int)(n - 12), l + 12);
         else if (strncmp(l, "DEFINE_STORE(", 13) == 0)
             rc = sl_buf_appendf(out, "SL_DEFINE_STORE_B(%.*s\n", (int)(n - 13), l + 13);
