@@ -7,7 +7,8 @@
  * them, failed under CI), escaped topics, retained messages, QoS,
  * MOSQUITTO_TOPIC_PREFIX, configuration errors, the MQTT size limit, a
  * second backend in the same slightfile, and private brokers (mosquitto -c)
- * that are down at start-up, stopped and restarted, or refuse the client.
+ * that are down at start-up, stopped and restarted, refuse the client, or
+ * check a user name and password (mosquitto_passwd).
  */
 #include "sl_common.h"
 
@@ -624,15 +625,18 @@ static int tcp_connect(int p)
     return 0;
 }
 
-/* Starts a private mosquitto on p (anonymous allowed or not); it dies with the test. */
-static pid_t broker_start(int p, bool anonymous)
+/*
+ * Starts a private mosquitto on p (anonymous clients allowed or not, extra
+ * lines added to its configuration); it dies with the test.
+ */
+static pid_t broker_start_conf(int p, bool anonymous, const char *extra)
 {
     char conf[400];
     snprintf(conf, sizeof(conf), "%s/mosquitto-%d.conf", tmpdir, p);
     FILE *f = fopen(conf, "w");
     cr_assert_not_null(f);
-    fprintf(f, "listener %d 127.0.0.1\nallow_anonymous %s\npersistence false\n", p,
-            anonymous ? "true" : "false");
+    fprintf(f, "listener %d 127.0.0.1\nallow_anonymous %s\npersistence false\n%s", p,
+            anonymous ? "true" : "false", extra);
     fclose(f);
     pid_t pid = fork();
     cr_assert(pid >= 0);
@@ -653,6 +657,11 @@ static pid_t broker_start(int p, bool anonymous)
     }
     cr_assert_fail("mosquitto on port %d did not start", p);
     return -1;
+}
+
+static pid_t broker_start(int p, bool anonymous)
+{
+    return broker_start_conf(p, anonymous, "");
 }
 
 static void broker_stop(pid_t pid)
@@ -724,4 +733,59 @@ Test(mosquitto, refused_client_is_insufficient_permissions, .timeout = 60)
     broker_stop(pid);
     sl_buf_release(&tok);
     sl_msg_client_close(c);
+}
+
+Test(mosquitto, user_name_and_password, .timeout = 60)
+{
+    need_broker();
+    need_program("mosquitto");
+    need_program("mosquitto_passwd");
+    /* the broker drops to user mosquitto where it can: let it read the password file */
+    cr_assert_eq(chmod(tmpdir, 0755), 0);
+    char pwfile[400];
+    snprintf(pwfile, sizeof(pwfile), "%s/passwd", tmpdir);
+    run("mosquitto_passwd -c -b '%s' alice 's3cret-pw' >/dev/null 2>&1", pwfile);
+    cr_assert_eq(chmod(pwfile, 0644), 0);
+    int p = free_port();
+    static char pbuf[16];
+    snprintf(pbuf, sizeof(pbuf), "%d", p);
+    port = pbuf;
+    char extra[512];
+    snprintf(extra, sizeof(extra), "password_file %s\n", pwfile);
+    pid_t pid = broker_start_conf(p, false, extra);
+
+    /* the right ones */
+    const struct sl_cap_entry *e = entry("mq", "200ms");
+    set_config(e, "MOSQUITTO_USERNAME", "alice");
+    set_config(e, "MOSQUITTO_PASSWORD", "s3cret-pw");
+    struct sl_msg_client *c = client(e);
+    char *tok = subscribe(c, "t");
+    publish(c, "t", "signed in");
+    expect(c, tok, "signed in");
+    sl_msg_client_close(c);
+
+    /* a wrong password; none at all */
+    const char *const pws[] = {"wrong-pw", NULL};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(pws); i++) {
+        const struct sl_cap_entry *ew = entry("mq", "200ms");
+        set_config(ew, "MOSQUITTO_USERNAME", pws[i] ? "alice" : NULL);
+        set_config(ew, "MOSQUITTO_PASSWORD", pws[i]);
+        struct sl_msg_client *cw = client(ew);
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_publish(cw, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s",
+                     err.msg);
+        cr_assert(strstr(err.msg, "wrong-pw") == NULL && strstr(err.msg, "s3cret") == NULL,
+                  "the message shows the password: %s", err.msg);
+        sl_msg_client_close(cw);
+    }
+
+    /* a password without a user name */
+    const struct sl_cap_entry *eb = entry("mq", NULL);
+    set_config(eb, "MOSQUITTO_PASSWORD", "s3cret-pw");
+    struct sl_msg_client *cb = NULL;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG);
+    cr_assert(strstr(err.msg, "MOSQUITTO_USERNAME") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, "s3cret") == NULL, "%s", err.msg);
+    broker_stop(pid);
 }

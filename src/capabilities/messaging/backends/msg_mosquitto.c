@@ -126,6 +126,8 @@ static const struct sl_config_key config_keys[] = {
     {"MOSQUITTO_QOS", false, false},
     {"MOSQUITTO_TIMEOUT", false, false},
     {"MOSQUITTO_TOPIC_PREFIX", false, false},
+    {"MOSQUITTO_USERNAME", false, false},
+    {"MOSQUITTO_PASSWORD", false, true},
     {"RECEIVE_TIMEOUT", false, false},
     {NULL, false, false},
 };
@@ -566,7 +568,9 @@ static sl_err parse_qos(const char *s, struct mq_broker *m, struct sl_error *err
     return SL_OK;
 }
 
-static sl_err init_client(struct mq_broker *m, struct sl_error *err)
+/* user may be NULL (anonymous); the password is a secret: never in a message. */
+static sl_err init_client(struct mq_broker *m, const char *user, const char *password,
+                          struct sl_error *err)
 {
     pthread_mutex_lock(&lib_lock);
     if (!lib_ready && mosquitto_lib_init() == MOSQ_ERR_SUCCESS)
@@ -579,6 +583,13 @@ static sl_err init_client(struct mq_broker *m, struct sl_error *err)
     m->mosq = mosquitto_new(NULL, true, m);
     if (m->mosq == NULL)
         return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+    int mrc = user != NULL ? mosquitto_username_pw_set(m->mosq, user, password) : MOSQ_ERR_SUCCESS;
+    if (mrc == MOSQ_ERR_NOMEM)
+        return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
+    if (mrc != MOSQ_ERR_SUCCESS)
+        return sl_error_set(err, SL_ECONFIG,
+                            RESOURCE ": config MOSQUITTO_USERNAME or MOSQUITTO_PASSWORD is not "
+                                     "valid UTF-8 of at most 65535 bytes");
     mosquitto_threaded_set(m->mosq, true); /* only the I/O thread writes to the socket */
     mosquitto_int_option(m->mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
     mosquitto_int_option(m->mosq, MOSQ_OPT_TCP_NODELAY, 1);
@@ -647,7 +658,16 @@ static sl_err mq_open(const struct sl_config *cfg, struct sl_str name, struct sl
         return sl_error_set(err, SL_ENOMEM, RESOURCE ": out of memory");
     }
     snprintf(m->where, sizeof(m->where), "%.255s:%d", host, m->port);
-    rc = init_client(m, err);
+    const char *user = sl_config_get(cfg, "MOSQUITTO_USERNAME");
+    const char *password = sl_config_get(cfg, "MOSQUITTO_PASSWORD");
+    if (user != NULL && user[0] == '\0')
+        user = NULL;
+    if (user == NULL && password != NULL && password[0] != '\0') {
+        mq_close(&m->base);
+        return sl_error_set(err, SL_ECONFIG,
+                            RESOURCE ": config MOSQUITTO_PASSWORD needs MOSQUITTO_USERNAME");
+    }
+    rc = init_client(m, user, password != NULL && password[0] != '\0' ? password : NULL, err);
     if (rc != SL_OK) {
         mq_close(&m->base);
         return rc;
