@@ -131,10 +131,12 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
     values[i][nv++] = (struct sl_config_value){"MOSQUITTO_PORT", port};
     if (timeout != NULL)
         values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = resource, .name = names[i], .dir = tmpdir, .values = values[i],
-                   .nvalues = nv}};
+    entries[i] = (struct sl_cap_entry){.cap = &caps[i],
+                                       .config = {.resource = resource,
+                                                  .name = names[i],
+                                                  .dir = tmpdir,
+                                                  .values = values[i],
+                                                  .nvalues = nv}};
     return &entries[i];
 }
 
@@ -253,8 +255,9 @@ struct msub {
 };
 
 /*
- * Starts mosquitto_sub -d -C 1 (through stdbuf, of coreutils) on filter at QoS qos, printing "%t %x" (topic,
- * payload in hex), and returns once it received its SUBACK.
+ * Starts mosquitto_sub -d -C 1 (through stdbuf, of coreutils) on filter at
+ * QoS qos, printing "%t %x" (topic, payload in hex), and returns once it
+ * received its SUBACK.
  */
 static struct msub msub_start(const char *filter, int qos)
 {
@@ -270,8 +273,8 @@ static struct msub msub_start(const char *filter, int qos)
         close(fds[0]);
         close(fds[1]);
         /* line-buffered: its debug lines go to the pipe at once */
-        execlp("stdbuf", "stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t", filter, "-q",
-               q, "-C", "1", "-d", "-F", "%t %x", (char *)NULL);
+        execlp("stdbuf", "stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t",
+               filter, "-q", q, "-C", "1", "-d", "-F", "%t %x", (char *)NULL);
         _exit(127);
     }
     close(fds[1]);
@@ -429,10 +432,9 @@ Test(mosquitto, wildcards_and_dollars_are_plain_topics)
     need_broker();
     const struct sl_cap_entry *e = entry("mq", "100ms");
     struct sl_msg_client *c = client(e);
-    static const char *const topics[] = {"+",   "#",     "a/+",   "a/#",    "a/b",  "/",
-                                         "//",  "a//b",  "/a",    "a/",     "%",    "%2B",
-                                         "$SYS", "$a/b", "a$",    "a\tb",   "a\x7f", "\xc2\x85",
-                                         "é/ü",  "+/#",  "a/b/c", "a%2Fb"};
+    static const char *const topics[] = {
+        "+",   "#",    "a/+",  "a/#", "a/b",  "/",     "//",       "a//b", "/a",  "a/",    "%",
+        "%2B", "$SYS", "$a/b", "a$",  "a\tb", "a\x7f", "\xc2\x85", "é/ü",  "+/#", "a/b/c", "a%2Fb"};
     char toks[SL_ARRAY_SIZE(topics)][SL_MSG_TOKEN_MAX + 1];
     for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
         snprintf(toks[i], sizeof(toks[i]), "%s", subscribe(c, topics[i]));
@@ -576,10 +578,12 @@ Test(mosquitto, beside_another_backend)
                                                 .backend = "memory",
                                                 .line = 2};
     values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "100ms"};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = mem_resource, .name = names[i], .dir = tmpdir,
-                   .values = values[i], .nvalues = 1}};
+    entries[i] = (struct sl_cap_entry){.cap = &caps[i],
+                                       .config = {.resource = mem_resource,
+                                                  .name = names[i],
+                                                  .dir = tmpdir,
+                                                  .values = values[i],
+                                                  .nvalues = 1}};
     struct sl_msg_client *q = client(eq), *m = client(&entries[i]);
     char *tq = subscribe(q, "t");
     char *tm = subscribe(m, "t");
@@ -615,7 +619,8 @@ static int free_port(void)
 static int tcp_connect(int p)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)p),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons((uint16_t)p),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
         close(fd);
@@ -772,8 +777,7 @@ Test(mosquitto, user_name_and_password, .timeout = 60)
         set_config(ew, "MOSQUITTO_PASSWORD", pws[i]);
         struct sl_msg_client *cw = client(ew);
         struct sl_error err = SL_ERROR_INIT;
-        cr_assert_eq(sl_msg_publish(cw, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s",
-                     err.msg);
+        cr_assert_eq(sl_msg_publish(cw, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s", err.msg);
         cr_assert(strstr(err.msg, "wrong-pw") == NULL && strstr(err.msg, "s3cret") == NULL,
                   "the message shows the password: %s", err.msg);
         sl_msg_client_close(cw);

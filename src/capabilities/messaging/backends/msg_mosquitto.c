@@ -66,11 +66,11 @@ struct mq_msg {
 struct mq_sub {
     struct mq_sub *next;
     char token[37];
-    bool active;       /* subscribe returned: the token is out */
-    char *topic;       /* owned: the MQTT topic, NUL-terminated */
+    bool active; /* subscribe returned: the token is out */
+    char *topic; /* owned: the MQTT topic, NUL-terminated */
     struct mq_msg *head, **tail;
     size_t count, bytes;
-    bool dropping;     /* full: the drop was logged */
+    bool dropping; /* full: the drop was logged */
 };
 
 /* One completion the I/O thread saw: a message sent (QoS 0) or acked, or a SUBACK. */
@@ -97,26 +97,26 @@ struct mq_broker {
     struct mosquitto *mosq; /* owned */
     char *host;             /* owned */
     int port;
-    char where[300];        /* "host:port", for messages */
-    char *prefix;           /* owned: escaped capability name and '/', or MOSQUITTO_TOPIC_PREFIX */
+    char where[300]; /* "host:port", for messages */
+    char *prefix;    /* owned: escaped capability name and '/', or MOSQUITTO_TOPIC_PREFIX */
     size_t prefix_len;
     int pub_qos, sub_qos;
-    uint64_t timeout_ms;    /* MOSQUITTO_TIMEOUT */
+    uint64_t timeout_ms; /* MOSQUITTO_TIMEOUT */
 
     pthread_mutex_t lock; /* guards everything below */
     pthread_cond_t cond;  /* broadcast on every change below (CLOCK_MONOTONIC) */
     pthread_t io;
     bool io_started, stop, want;
     enum mq_state state;
-    uint64_t retry_at;   /* ST_DOWN: when the I/O thread tries again (ms, monotonic) */
-    uint64_t attempts;   /* connection attempts begun so far */
-    uint64_t fails;      /* failed attempts and broken connections so far */
-    uint64_t failed;     /* the attempt (number) of the last failure */
-    sl_err why_code;     /* of the last failure: SL_ECONN or SL_EAUTH */
-    char why[160];       /* its text */
-    uint64_t msg_seq;    /* messages arrived so far */
+    uint64_t retry_at; /* ST_DOWN: when the I/O thread tries again (ms, monotonic) */
+    uint64_t attempts; /* connection attempts begun so far */
+    uint64_t fails;    /* failed attempts and broken connections so far */
+    uint64_t failed;   /* the attempt (number) of the last failure */
+    sl_err why_code;   /* of the last failure: SL_ECONN or SL_EAUTH */
+    char why[160];     /* its text */
+    uint64_t msg_seq;  /* messages arrived so far */
     struct mq_done done[DONE_RING];
-    uint64_t done_seq;   /* completions so far; done[i % DONE_RING] */
+    uint64_t done_seq; /* completions so far; done[i % DONE_RING] */
     struct mq_sub *subs;
 };
 
@@ -332,7 +332,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
         if (s->count >= SUB_MAX_MSGS || s->bytes + len > SUB_MAX_BYTES) {
             if (!s->dropping)
                 sl_log_warn(RESOURCE ": subscription %s holds %zu messages (%zu bytes) not "
-                            "received yet: dropping new ones",
+                                     "received yet: dropping new ones",
                             s->token, s->count, s->bytes);
             s->dropping = true;
             continue;
@@ -442,8 +442,7 @@ static sl_err wait_up(struct mq_broker *m, struct sl_error *err)
     if (!(m->state == ST_DOWN && m->failed > begun))
         return sl_error_set(err, SL_ECONN, RESOURCE ": cannot connect to %s within %llums",
                             m->where, (unsigned long long)m->timeout_ms);
-    return sl_error_set(err, m->why_code, RESOURCE ": cannot connect to %s: %s", m->where,
-                        m->why);
+    return sl_error_set(err, m->why_code, RESOURCE ": cannot connect to %s: %s", m->where, m->why);
 }
 
 /*
@@ -463,11 +462,13 @@ static sl_err wait_done(struct mq_broker *m, int mid, uint64_t start, uint64_t f
                 return SL_OK;
             }
         if (m->fails != fails0)
-            return sl_error_set(err, SL_ECONN, RESOURCE ": the connection to %s was lost before "
-                                "the broker confirmed the %s: %s", m->where, what, m->why);
+            return sl_error_set(err, SL_ECONN,
+                                RESOURCE ": the connection to %s was lost before the broker "
+                                         "confirmed the %s: %s",
+                                m->where, what, m->why);
         if (!wait_until(m, deadline))
-            return sl_error_set(err, SL_ECONN, RESOURCE ": %s did not confirm the %s within "
-                                "%llums", m->where, what, (unsigned long long)m->timeout_ms);
+            return sl_error_set(err, SL_ECONN, RESOURCE ": %s did not confirm the %s within %llums",
+                                m->where, what, (unsigned long long)m->timeout_ms);
     }
 }
 
@@ -771,8 +772,8 @@ static sl_err mq_subscribe(struct sl_msg_broker *b, struct sl_str topic, struct 
     else
         rc = wait_done(m, mid, start, fails0, "subscription", &d, err);
     if (rc == SL_OK && d.granted == 0x80)
-        rc = sl_error_set(err, SL_EAUTH, RESOURCE ": %s refused the subscription to '%s'",
-                          m->where, s->topic);
+        rc = sl_error_set(err, SL_EAUTH, RESOURCE ": %s refused the subscription to '%s'", m->where,
+                          s->topic);
     if (rc != SL_OK) {
         unlink_sub(m, s);
     } else {
@@ -833,8 +834,9 @@ static sl_err mq_receive(struct sl_msg_broker *b, struct sl_str token, uint64_t 
         }
         if (m->state == ST_DOWN) {
             /* the I/O thread reconnects, subscriptions included */
-            rc = sl_error_set(err, SL_ECONN, RESOURCE ": the connection to %s is lost (%s); "
-                              "reconnecting", m->where, m->why);
+            rc = sl_error_set(err, SL_ECONN,
+                              RESOURCE ": the connection to %s is lost (%s); reconnecting",
+                              m->where, m->why);
             break;
         }
         if (!wait_until(m, deadline)) {
