@@ -386,7 +386,8 @@ static void *io_main(void *arg)
             int rc = host_set ? mosquitto_reconnect_async(m->mosq)
                               : mosquitto_connect_async(m->mosq, m->host, m->port, KEEPALIVE_S);
             int errnum = errno;
-            host_set = true;
+            /* connect_async sets the host (and new wake-up sockets) once: later, reconnect */
+            host_set = host_set || (rc != MOSQ_ERR_INVAL && rc != MOSQ_ERR_NOMEM);
             pthread_mutex_lock(&m->lock);
             if (rc != MOSQ_ERR_SUCCESS)
                 set_down(m, SL_ECONN, mosq_text(rc, errnum));
