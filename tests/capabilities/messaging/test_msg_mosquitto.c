@@ -7,8 +7,9 @@
  * them, failed under CI), escaped topics, retained messages, QoS,
  * MOSQUITTO_TOPIC_PREFIX, configuration errors, the MQTT size limit, a
  * second backend in the same slightfile, and private brokers (mosquitto -c)
- * that are down at start-up, stopped and restarted, refuse the client, or
- * check a user name and password (mosquitto_passwd).
+ * that are down at start-up, stopped and restarted, refuse the client,
+ * check a user name and password (mosquitto_passwd), or limit the size of
+ * messages (message_size_limit).
  */
 #include "sl_common.h"
 
@@ -792,4 +793,28 @@ Test(mosquitto, user_name_and_password, .timeout = 60)
     cr_assert(strstr(err.msg, "MOSQUITTO_USERNAME") != NULL, "%s", err.msg);
     cr_assert(strstr(err.msg, "s3cret") == NULL, "%s", err.msg);
     broker_stop(pid);
+}
+
+Test(mosquitto, broker_size_limit_drops_silently, .timeout = 60)
+{
+    need_broker();
+    need_program("mosquitto");
+    int p = free_port();
+    static char pbuf[16];
+    snprintf(pbuf, sizeof(pbuf), "%d", p);
+    port = pbuf;
+    pid_t pid = broker_start_conf(p, true, "message_size_limit 1000\n");
+    const struct sl_cap_entry *e = entry("mq", "300ms");
+    set_config(e, "MOSQUITTO_QOS", "1");
+    struct sl_msg_client *c = client(e);
+    char *tok = subscribe(c, "t");
+    static char big[2000];
+    memset(big, 'b', sizeof(big));
+    /* as docs/messaging.md says: the broker acks it and drops it */
+    publish_n(c, "t", big, sizeof(big));
+    publish_n(c, "t", big, 500);
+    expect_n(c, tok, big, 500);
+    expect_none(c, tok);
+    broker_stop(pid);
+    sl_msg_client_close(c);
 }
