@@ -713,7 +713,14 @@ static sl_err mq_publish(struct sl_msg_broker *b, struct sl_str topic, struct sl
     sl_buf_release(&mt);
     if (mrc != MOSQ_ERR_SUCCESS)
         return call_error(m, mrc, errnum, "publish", err);
-    /* QoS 0: until it is written to the socket; 1 and 2: until the broker acked it */
+    /*
+     * QoS 0 asks for no acknowledgement: queued in order on the live
+     * connection is all a publisher can know (waiting for the I/O thread to
+     * write it cost a thread round trip per message: a third of the
+     * throughput). QoS 1 and 2: until the broker acked it.
+     */
+    if (m->pub_qos == 0)
+        return SL_OK;
     struct mq_done d;
     pthread_mutex_lock(&m->lock);
     rc = wait_done(m, mid, start, fails0, "message", &d, err);
