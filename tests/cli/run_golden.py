@@ -3,6 +3,8 @@
 """Golden CLI tests: runs every case under cases/ against the slight binary
 and prints TAP. A case is a directory with:
   app.wat | app.c     the guest (compiled here: wat2wasm / clang wasm32-wasi)
+  app.from            instead: the path of a C guest shared by several cases,
+                      relative to the case (e.g. ../../guests/x.c)
   cmd                 slight's arguments, one per line; {app} is the module
                       path, {dir} the case's scratch dir (default: run {app})
   expected.rc         the exit status (default 0)
@@ -38,6 +40,9 @@ def build_guest(case, scratch):
         subprocess.run(["wat2wasm", *flags, wat, "-o", out], check=True,
                        capture_output=True)
         return out
+    shared = os.path.join(case, "app.from")
+    if os.path.exists(shared):
+        c = os.path.normpath(os.path.join(case, open(shared).read().strip()))
     if os.path.exists(c):
         subprocess.run([*WASI_CC, c, "-o", out], check=True, capture_output=True)
         return out

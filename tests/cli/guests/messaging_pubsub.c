@@ -1,7 +1,8 @@
-/* messaging.redis through the raw canonical-ABI imports, in two roles run as
- * two slight processes: "sub TOPIC" subscribes, says so, and prints the
- * three messages it then receives; "pub TOPIC" publishes two of them (the
- * third comes from redis-cli). A call that fails prints its error value. */
+/* A messaging app on the raw canonical-ABI imports, in two roles run as two
+ * slight processes: "sub TOPIC" subscribes, says so, and prints the three
+ * messages it then receives; "pub TOPIC" publishes two of them (the third
+ * comes from the broker's own client). A call that fails prints its error
+ * value. Shared by the golden cases of the broker backends (app.from). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
