@@ -11,26 +11,7 @@
 # guest/native handler. Needs wrk (Debian).
 B=${1:-build}
 SECS=${2:-10}
-SLIGHT=$B/slight
-WASM=$B/tests/http/http_guest.wasm
-command -v wrk >/dev/null || { echo "bench/http: needs wrk (apt-get install wrk)" >&2; exit 1; }
-[ -x "$SLIGHT" ] && [ -f "$WASM" ] || { echo "bench/http: build $B first (ninja -C $B)" >&2; exit 1; }
-TMP=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$TMP/slightfile.toml" <<TOML
-specversion = "0.2"
-[[capability]]
-resource = "http"
-name = "bench"
-[[capability]]
-resource = "keyvalue.memory"
-name = "store"
-[[capability]]
-resource = "messaging.memory"
-name = "bus"
-TOML
+. "$(dirname "$0")/serve.sh"
 
 # rate URL -> "REQ_PER_S P99"
 rate() {
@@ -41,20 +22,12 @@ rate() {
 for mode in workers inline; do
     workers=
     [ $mode = inline ] && workers=0
-    SLIGHT_HTTP_NATIVE_BASELINE=/native-hello SLIGHT_HTTP_WORKERS=$workers "$SLIGHT" -c "$TMP/slightfile.toml" run "$WASM" \
-        --tier=optimized --env PORT="$PORT" >/dev/null 2>"$TMP/err" &
-    pid=$!
-    for _ in $(seq 1 600); do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && break
-        sleep 0.2
-    done
+    serve SLIGHT_HTTP_NATIVE_BASELINE=/native-hello SLIGHT_HTTP_WORKERS=$workers
     read -r guest gp99 <<<"$(rate "http://127.0.0.1:$PORT/hello")"
     read -r native np99 <<<"$(rate "http://127.0.0.1:$PORT/native-hello")"
     read -r loop lp99 <<<"$(rate "http://127.0.0.1:$PORT/nothing")"
     rss=$(ps -o rss= -p $pid)
-    kill -TERM $pid
-    wait $pid
-    pid=
+    unserve
     printf '%-8s guest /hello %9s req/s (p99 %s)   native handler %9s req/s (p99 %s)   ratio %s (target >= 0.7)   404 by the loop %9s req/s   RSS %s KiB\n' \
         $mode "$guest" "$gp99" "$native" "$np99" \
         "$(awk -v g="$guest" -v n="$native" 'BEGIN {printf "%.2f", g / n}')" "$loop" "$rss"
@@ -64,13 +37,7 @@ done
 # server (every thread) while wrk sends /hello, then /native-hello, for SECS/2 s each. strace
 # slows the server, so the requests batch less than unobserved: an upper bound.
 if command -v strace >/dev/null; then
-    SLIGHT_HTTP_NATIVE_BASELINE=/native-hello "$SLIGHT" -c "$TMP/slightfile.toml" run "$WASM" \
-        --tier=optimized --env PORT="$PORT" >/dev/null 2>"$TMP/err" &
-    pid=$!
-    for _ in $(seq 1 600); do
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && break
-        sleep 0.2
-    done
+    serve SLIGHT_HTTP_NATIVE_BASELINE=/native-hello
     for path in hello native-hello; do
         strace -c -f -q -p $pid -o "$TMP/strace.$path" & # -f -p: every thread
         spid=$!
@@ -83,7 +50,5 @@ if command -v strace >/dev/null; then
         printf 'syscalls per request, /%-13s %s (%s calls, %s requests, under strace)\n' "$path" \
             "$(awk -v c="$calls" -v r="$reqs" 'BEGIN {printf "%.1f", r ? c / r : 0}')" "$calls" "$reqs"
     done
-    kill -TERM $pid
-    wait $pid
-    pid=
+    unserve
 fi

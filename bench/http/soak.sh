@@ -9,36 +9,10 @@
 # SIGTERM. The short version runs in the test suite (tests/http/run_http.sh).
 B=${1:-build}
 SECS=${2:-120}
-SLIGHT=$B/slight
-WASM=$B/tests/http/http_guest.wasm
-command -v wrk >/dev/null || { echo "bench/http: needs wrk (apt-get install wrk)" >&2; exit 1; }
-[ -x "$SLIGHT" ] && [ -f "$WASM" ] || { echo "bench/http: build $B first (ninja -C $B)" >&2; exit 1; }
 HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$TMP"' EXIT
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$TMP/slightfile.toml" <<TOML
-specversion = "0.2"
-[[capability]]
-resource = "http"
-name = "soak"
-[[capability]]
-resource = "keyvalue.memory"
-name = "store"
-[[capability]]
-resource = "messaging.memory"
-name = "bus"
-[limits]
-timeout = "1s"
-TOML
-"$SLIGHT" -c "$TMP/slightfile.toml" run "$WASM" --tier=optimized --env PORT="$PORT" \
-    >/dev/null 2>"$TMP/err" &
-pid=$!
-for _ in $(seq 1 600); do
-    curl -s -o /dev/null "http://127.0.0.1:$PORT/hello" && break
-    sleep 0.2
-done
+LIMITS='timeout = "1s"'
+. "$HERE/serve.sh"
+serve
 echo "soak: ${SECS}s of bench/http/mix.lua, wrk -t2 -c16, slight pid $pid"
 printf '  t=%4ss  RSS %6s KiB\n' 0 "$(ps -o rss= -p $pid)"
 wrk -t2 -c16 -d"${SECS}s" --timeout 5s -s "$HERE/mix.lua" "http://127.0.0.1:$PORT/" >"$TMP/wrk" 2>&1 &
@@ -53,8 +27,6 @@ grep -E 'requests in|Requests/sec|Latency|status|bad|Socket errors' "$TMP/wrk" |
 alive=no
 [ "$(curl -s --max-time 5 "http://127.0.0.1:$PORT/hello")" = hello ] && alive=yes
 echo "  server alive after the soak: $alive"
-kill -TERM $pid
-wait $pid
+unserve
 echo "  exit status after SIGTERM: $? (0: drained)"
-pid=
 echo "  log lines (traps and timeouts are logged): $(wc -l <"$TMP/err")"
