@@ -311,6 +311,12 @@ else
     has "a handler waiting on a request past the deadline: 504" "504"
     fetch "$A/fetch/status/201" >"$work/out"; echo >>"$work/out"
     has "the server goes on" "status 201"
+    # the command guest's http-client against our own HTTP server
+    g "$ALL" GET "$A/fetch/status/202"
+    has "http-client against slight's own http-server (CORS headers included)" "ok 202" \
+        "h access-control-allow-origin: *" "body status 202" "rc 0"
+    g "$ALL" POST "$A/fetch/echo"
+    has "http-client to slight's http-server: a method with no route is 405, Ok" "ok 405" "rc 0"
     kill -TERM "$app"; wait "$app"; rc=$?; app=
     if [ $rc = 0 ]; then ok "SIGTERM: exit 0"; else notok "SIGTERM: exit $rc"; fi
     if grep -q "ERROR: \(AddressSanitizer\|LeakSanitizer\)\|runtime error" "$work/app.err"; then
