@@ -157,10 +157,10 @@ else
         loops="$loops $!"
     done
     sleep 0.3
-    start=$(date +%s%N)
     check "runaway handlers do not stall other requests" "$(body "$URL/hello")" "hello"
-    ms=$((($(date +%s%N) - start) / 1000000))
-    if [ "$ms" -lt 500 ]; then ok "answered in ${ms} ms beside three runaway handlers"; else nok "answered in ${ms} ms beside three runaway handlers"; fi
+    running=0
+    for l in $loops; do kill -0 "$l" 2>/dev/null && running=$((running + 1)); done
+    check "... answered while the three runaway handlers still ran" "$running" "3"
     wait $loops
     check "each runaway handler answered 504" "$(cat "$TMP/loop1" "$TMP/loop2" "$TMP/loop3")" "504504504"
 fi
