@@ -19,10 +19,7 @@
  */
 #include "sl_common.h"
 
-#include "capabilities/messaging/msg.h"
-
-#include "common/buf.h"
-#include "common/err.h"
+#include "msg_test.h"
 
 #include <amqp.h>
 #include <amqp_tcp_socket.h>
@@ -44,19 +41,7 @@
 
 static const char *amqp_url;
 
-#define MAX_CAPS 8
-static struct sl_slightfile_capability caps[MAX_CAPS];
-static struct sl_cap_entry entries[MAX_CAPS];
-static struct sl_config_value values[MAX_CAPS][4];
-static char names[MAX_CAPS][64];
 static char exchanges[MAX_CAPS][128]; /* to delete at the end */
-static size_t n_entries;
-
-static bool in_ci(void)
-{
-    const char *ci = getenv("CI");
-    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
-}
 
 /* A librabbitmq connection of the test's own to the broker, channel 1 open. */
 static amqp_connection_state_t admin_connect(void)
@@ -108,46 +93,24 @@ TestSuite(amqp, .init = setup, .fini = teardown);
 /* Skips the test when there is no broker (fails under CI). */
 static void need_amqp(void)
 {
-    if (amqp_url != NULL && amqp_url[0] != '\0')
-        return;
-    if (in_ci())
-        cr_assert_fail("SLIGHT_TEST_AMQP is not set: CI must start RabbitMQ "
-                       "(tools/services.sh start)");
-    cr_skip_test("SLIGHT_TEST_AMQP is not set: start a broker with "
-                 "eval \"$(tools/services.sh start)\" to run the AMQP tests");
+    need_service(&amqp_service, amqp_url, NULL);
 }
 
 /*
  * A messaging.amqp capability entry named name plus a suffix unique to the
  * test (printed into names[]), with AMQP_URL url and RECEIVE_TIMEOUT timeout
- * (may be NULL); more config pairs may be added to values[i] after it.
+ * (may be NULL); set_config adds more keys.
  */
 static struct sl_cap_entry *entry_url(const char *name, const char *url, const char *timeout)
 {
     need_amqp();
-    cr_assert(n_entries < MAX_CAPS);
-    size_t i = n_entries++;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
-             (long long)ts.tv_sec, ts.tv_nsec);
+    struct sl_cap_entry *e = entry_new("messaging.amqp", name, ".", ".");
+    size_t i = (size_t)(e - entries);
     snprintf(exchanges[i], sizeof(exchanges[i]), "slight.%s", names[i]);
-    static char amqp_resource[] = "messaging.amqp";
-    caps[i] = (struct sl_slightfile_capability){.name = names[i],
-                                                .resource = amqp_resource,
-                                                .canonical = "messaging.amqp",
-                                                .type = "messaging",
-                                                .backend = "amqp",
-                                                .line = 1};
-    size_t nv = 0;
-    values[i][nv++] = (struct sl_config_value){"AMQP_URL", url};
+    set_config(e, "AMQP_URL", url);
     if (timeout != NULL)
-        values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = "messaging.amqp", .name = names[i], .dir = ".",
-                   .values = values[i], .nvalues = nv}};
-    return &entries[i];
+        set_config(e, "RECEIVE_TIMEOUT", timeout);
+    return e;
 }
 
 static struct sl_cap_entry *entry(const char *name, const char *timeout)
@@ -156,95 +119,12 @@ static struct sl_cap_entry *entry(const char *name, const char *timeout)
     return entry_url(name, amqp_url, timeout);
 }
 
-/* Adds key = value to the config of e. */
-static void add_config(struct sl_cap_entry *e, const char *key, const char *value)
-{
-    size_t i = (size_t)(e - entries);
-    cr_assert(e->config.nvalues < SL_ARRAY_SIZE(values[i]));
-    values[i][e->config.nvalues++] = (struct sl_config_value){key, value};
-}
-
-static struct sl_str str_of(const char *s)
-{
-    return (struct sl_str){s, strlen(s)};
-}
-
-static struct sl_msg_client *client(const struct sl_cap_entry *e)
-{
-    struct sl_msg_client *c = NULL;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_OK, "open: %s", err.msg);
-    return c;
-}
-
-static void publish_n(struct sl_msg_client *c, const char *topic, const void *msg, size_t len)
-{
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_publish(c, str_of(topic), (struct sl_str){msg, len}, &err), SL_OK,
-                 "publish: %s", err.msg);
-}
-
-static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
-{
-    publish_n(c, topic, msg, strlen(msg));
-}
-
-/* Subscribes; the token goes to a static slot of a few. */
-static char *subscribe(struct sl_msg_client *c, const char *topic)
-{
-    static char toks[8][SL_MSG_TOKEN_MAX + 1];
-    static int next;
-    struct sl_buf tok = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_subscribe(c, str_of(topic), &tok, &err), SL_OK, "subscribe: %s",
-                 err.msg);
-    char *slot = toks[next++ % 8];
-    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
-    sl_buf_release(&tok);
-    return slot;
-}
-
-static sl_err receive(struct sl_msg_client *c, const char *tok, struct sl_buf *out,
-                      struct sl_error *err)
-{
-    sl_buf_reset(out);
-    return sl_msg_receive(c, str_of(tok), NULL, NULL, out, err);
-}
-
-static void expect_n(struct sl_msg_client *c, const char *tok, const void *want, size_t len)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(receive(c, tok, &got, &err), SL_OK, "receive: %s", err.msg);
-    cr_assert_eq(got.len, len, "got %zu bytes, want %zu", got.len, len);
-    cr_assert(memcmp(got.data, want, len) == 0, "the message differs");
-    sl_buf_release(&got);
-}
-
-static void expect(struct sl_msg_client *c, const char *tok, const char *want)
-{
-    expect_n(c, tok, want, strlen(want));
-}
-
-static void expect_none(struct sl_msg_client *c, const char *tok)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = receive(c, tok, &got, &err);
-    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d (%s)", rc, err.msg);
-    sl_buf_release(&got);
-}
-
 /* ---- interoperability with amqp-tools ------------------------------------- */
 
+/* Skips the test when amqp-tools is missing (fails under CI). */
 static void need_tools(void)
 {
-    if (system("command -v amqp-publish >/dev/null 2>&1 && command -v amqp-get >/dev/null 2>&1")
-        == 0)
-        return;
-    if (in_ci())
-        cr_assert_fail("amqp-tools is not installed (apt-get install amqp-tools)");
-    cr_skip_test("amqp-tools is not installed");
+    need_program("amqp-tools", "amqp-publish amqp-get", "amqp-tools", NULL);
 }
 
 /* Runs cmd and returns its whole standard output (malloc'd) in *out, its length in *len. */
@@ -358,11 +238,7 @@ Test(amqp, slight_publish_reaches_amqp_consume)
 {
     struct sl_cap_entry *e = entry("mq", "200ms");
     need_tools();
-    if (system("command -v amqp-consume >/dev/null 2>&1") != 0) {
-        if (in_ci())
-            cr_assert_fail("amqp-consume is not installed (apt-get install amqp-tools)");
-        cr_skip_test("amqp-consume is not installed");
-    }
+    need_program("amqp-consume", "amqp-consume", "amqp-tools", NULL);
     struct sl_msg_client *c = client(e);
     subscribe(c, "audit"); /* the exchange exists once slight connected */
     /* its own exclusive queue bound with key "audit"; one message, written by cat */
@@ -398,8 +274,8 @@ Test(amqp, exchange_can_be_named)
     /* two capabilities on one named exchange share its topics */
     char x[128];
     snprintf(x, sizeof(x), "shared.%s", names[0]);
-    add_config(a, "AMQP_EXCHANGE", x);
-    add_config(b, "AMQP_EXCHANGE", x);
+    set_config(a, "AMQP_EXCHANGE", x);
+    set_config(b, "AMQP_EXCHANGE", x);
     snprintf(exchanges[0], sizeof(exchanges[0]), "%s", x);
     exchanges[1][0] = '\0';
     struct sl_msg_client *ca = client(a), *cb = client(b);
@@ -418,41 +294,32 @@ Test(amqp, exchange_can_be_named)
 
 /* ---- configuration and refusals ------------------------------------------- */
 
-static sl_err open_err(struct sl_cap_entry *e, struct sl_error *err)
-{
-    struct sl_msg_client *c = NULL;
-    sl_err rc = sl_msg_client_open(e, &c, err);
-    cr_assert((rc == SL_OK) == (c != NULL));
-    sl_msg_client_close(c);
-    return rc;
-}
-
 Test(amqp, bad_config_is_an_open_error)
 {
     need_amqp();
     struct sl_error err = SL_ERROR_INIT;
     struct sl_cap_entry *e = entry_url("mq", "http://guest:s3cr3t@127.0.0.1/", NULL);
-    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert_eq(open_error(e, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "AMQP_URL") != NULL, "%s", err.msg);
     cr_assert(strstr(err.msg, "s3cr3t") == NULL, "the message shows the password: %s", err.msg);
 
     e = entry_url("mq", "amqps://guest:s3cr3t@127.0.0.1/", NULL);
-    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    cr_assert_eq(open_error(e, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "amqps") != NULL, "%s", err.msg);
 
     e = entry("mq", NULL);
-    add_config(e, "AMQP_TIMEOUT", "0s");
-    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    set_config(e, "AMQP_TIMEOUT", "0s");
+    cr_assert_eq(open_error(e, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "AMQP_TIMEOUT") != NULL, "%s", err.msg);
 
     e = entry("mq", NULL);
-    add_config(e, "AMQP_TIMEOUT", "soon");
-    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    set_config(e, "AMQP_TIMEOUT", "soon");
+    cr_assert_eq(open_error(e, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "AMQP_TIMEOUT") != NULL, "%s", err.msg);
 
     e = entry("mq", NULL);
-    add_config(e, "AMQP_EXCHANGE", "");
-    cr_assert_eq(open_err(e, &err), SL_ECONFIG);
+    set_config(e, "AMQP_EXCHANGE", "");
+    cr_assert_eq(open_error(e, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "AMQP_EXCHANGE") != NULL, "%s", err.msg);
 }
 
@@ -500,7 +367,7 @@ Test(amqp, a_broker_that_never_answers_is_connection_lost, .timeout = 60)
     static char url[128];
     snprintf(url, sizeof(url), "amqp://guest:guest@127.0.0.1:%d", ntohs(sa.sin_port));
     struct sl_cap_entry *e = entry_url("mq", url, "100ms");
-    add_config(e, "AMQP_TIMEOUT", "300ms");
+    set_config(e, "AMQP_TIMEOUT", "300ms");
     exchanges[0][0] = '\0';
     struct sl_msg_client *c = client(e);
     struct sl_buf tok = SL_BUF_INIT;
@@ -549,22 +416,9 @@ Test(amqp, beside_another_backend)
 {
     struct sl_cap_entry *ea = entry("mq", "200ms");
     /* a memory capability in the same slightfile */
-    size_t i = n_entries++;
-    snprintf(names[i], sizeof(names[i]), "local");
-    exchanges[i][0] = '\0';
-    static char mem_resource[] = "messaging.memory";
-    caps[i] = (struct sl_slightfile_capability){.name = names[i],
-                                                .resource = mem_resource,
-                                                .canonical = "messaging.memory",
-                                                .type = "messaging",
-                                                .backend = "memory",
-                                                .line = 2};
-    values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "200ms"};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = "messaging.memory", .name = names[i], .dir = ".",
-                   .values = values[i], .nvalues = 1}};
-    struct sl_msg_client *a = client(ea), *m = client(&entries[i]);
+    const struct sl_cap_entry *em = entry_new("messaging.memory", "local", NULL, ".");
+    set_config(em, "RECEIVE_TIMEOUT", "200ms");
+    struct sl_msg_client *a = client(ea), *m = client(em);
     char *ta = subscribe(a, "t");
     char *tm = subscribe(m, "t");
     publish(a, "t", "over amqp");
@@ -701,18 +555,6 @@ static int listen_on(int port)
     return fd;
 }
 
-static int connect_to(int port)
-{
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
 static void close_pair(struct proxy *p, int k)
 {
     close(p->pairs[k][0]);
@@ -773,7 +615,7 @@ static void *proxy_run(void *arg)
         if (lfd >= 0 && fds[1].revents != 0) {
             int cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
             if (cfd >= 0) {
-                int bfd = connect_to(p->target);
+                int bfd = tcp_connect(p->target);
                 int k = 0;
                 while (k < PROXY_PAIRS && p->pairs[k][0] >= 0)
                     k++;

@@ -12,10 +12,7 @@
  */
 #include "sl_common.h"
 
-#include "capabilities/messaging/msg.h"
-
-#include "common/buf.h"
-#include "common/err.h"
+#include "msg_test.h"
 
 #ifndef SL_MSG_CONFORMANCE_REDIS
 #define SL_MSG_CONFORMANCE_REDIS 0 /* 1: messaging.redis is linked in */
@@ -70,22 +67,6 @@ static const char *nats_url;  /* nats: NATS_URL of every entry */
 static const char *amqp_url;  /* amqp: AMQP_URL of every entry */
 static const char *mosquitto_port; /* mosquitto: MOSQUITTO_PORT of every entry (host 127.0.0.1) */
 
-/* Up to four capability entries, as caps.c would build them. */
-#define MAX_CAPS 4
-static struct sl_slightfile_capability caps[MAX_CAPS];
-static struct sl_cap_entry entries[MAX_CAPS];
-static struct sl_config_value values[MAX_CAPS][3];
-static char names[MAX_CAPS][64];
-static size_t n_entries;
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void setup(void)
 {
     backend = getenv("SL_MSG_BACKEND");
@@ -94,9 +75,7 @@ static void setup(void)
     cr_assert_not_null(sl_msg_registry_find(backend, NULL), "SL_MSG_BACKEND=%s is not built",
                        backend);
     snprintf(resource, sizeof(resource), "messaging.%s", backend);
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/sl-msg-XXXXXX", t != NULL && t[0] ? t : "/tmp");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    tmpdir_make(tmpdir, sizeof(tmpdir), "sl-msg");
     snprintf(base_dir, sizeof(base_dir), "%s/base", tmpdir);
     n_entries = 0;
     redis_url = getenv("SLIGHT_TEST_REDIS");
@@ -239,82 +218,38 @@ static void teardown(void)
     amqp_cleanup();
     sl_msg_shutdown();
     kafka_cleanup();
-    if (tmpdir[0] != '\0')
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(tmpdir);
 }
 
 TestSuite(msg, .init = setup, .fini = teardown);
 
-/* Skips the test unless the backend is filesystem. Criterion runs no .fini after a skip. */
+/* Ends the test's own state before a skip: Criterion runs no .fini after one. */
+static void end_early(void)
+{
+    teardown();
+    tmpdir[0] = '\0';
+}
+
+/* Skips the test unless the backend is filesystem. */
 static void filesystem_only(void)
 {
     if (is_backend("filesystem"))
         return;
-    teardown();
-    tmpdir[0] = '\0';
+    end_early();
     cr_skip_test("filesystem only");
 }
 
-static bool in_ci(void)
+/* Skips the test when the backend under test has no server to use (fails under CI). */
+static void need_server(void)
 {
-    const char *ci = getenv("CI");
-    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
-}
-
-/* redis: skips the test when there is no server to use (fails under CI). */
-static void need_redis(void)
-{
-    if (!is_backend("redis") || (redis_url != NULL && redis_url[0] != '\0'))
-        return;
-    teardown();
-    tmpdir[0] = '\0';
-    if (in_ci())
-        cr_assert_fail(
-            "SLIGHT_TEST_REDIS is not set: CI must start Redis (tools/services.sh start)");
-    cr_skip_test("SLIGHT_TEST_REDIS is not set: start a server with "
-                 "eval \"$(tools/services.sh start)\" to run the Redis tests");
-}
-
-/* nats: skips the test when there is no server to use (fails under CI). */
-static void need_nats(void)
-{
-    if (!is_backend("nats") || (nats_url != NULL && nats_url[0] != '\0'))
-        return;
-    teardown();
-    tmpdir[0] = '\0';
-    if (in_ci())
-        cr_assert_fail("SLIGHT_TEST_NATS is not set: CI must start nats-server "
-                       "(tools/services.sh start)");
-    cr_skip_test("SLIGHT_TEST_NATS is not set: start a server with "
-                 "eval \"$(tools/services.sh start)\" to run the NATS tests");
-}
-
-/* amqp: skips the test when there is no broker to use (fails under CI). */
-static void need_amqp(void)
-{
-    if (!is_backend("amqp") || (amqp_url != NULL && amqp_url[0] != '\0'))
-        return;
-    teardown();
-    tmpdir[0] = '\0';
-    if (in_ci())
-        cr_assert_fail("SLIGHT_TEST_AMQP is not set: CI must start RabbitMQ "
-                       "(tools/services.sh start)");
-    cr_skip_test("SLIGHT_TEST_AMQP is not set: start a broker with "
-                 "eval \"$(tools/services.sh start)\" to run the AMQP tests");
-}
-
-/* mosquitto: skips the test when there is no broker to use (fails under CI). */
-static void need_mosquitto(void)
-{
-    if (!is_backend("mosquitto") || (mosquitto_port != NULL && mosquitto_port[0] != '\0'))
-        return;
-    teardown();
-    tmpdir[0] = '\0';
-    if (in_ci())
-        cr_assert_fail("SLIGHT_TEST_MOSQUITTO_PORT is not set: CI must start Mosquitto "
-                       "(tools/services.sh start)");
-    cr_skip_test("SLIGHT_TEST_MOSQUITTO_PORT is not set: start a broker with "
-                 "eval \"$(tools/services.sh start)\" to run the Mosquitto tests");
+    if (is_backend("redis"))
+        need_service(&redis_service, redis_url, end_early);
+    if (is_backend("nats"))
+        need_service(&nats_service, nats_url, end_early);
+    if (is_backend("amqp"))
+        need_service(&amqp_service, amqp_url, end_early);
+    if (is_backend("mosquitto"))
+        need_service(&mosquitto_service, mosquitto_port, end_early);
 }
 
 /*
@@ -324,119 +259,29 @@ static void need_mosquitto(void)
  */
 static const struct sl_cap_entry *entry(const char *name, const char *timeout)
 {
-    need_redis();
-    need_nats();
-    need_amqp();
-    need_mosquitto();
-    cr_assert(n_entries < MAX_CAPS);
-    size_t i = n_entries++;
-    if (is_backend("redis") || is_backend("nats") || is_backend("amqp")
-        || is_backend("mosquitto")) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        snprintf(names[i], sizeof(names[i]), "%s.%ld.%lld%09ld", name, (long)getpid(),
-                 (long long)ts.tv_sec, ts.tv_nsec);
-    } else
-        snprintf(names[i], sizeof(names[i]), "%s", name);
-    caps[i] = (struct sl_slightfile_capability){
-        .name = names[i], .resource = resource, .canonical = resource, .type = "messaging",
-        .backend = backend, .line = 1};
-    size_t nv = 0;
+    need_server();
+    bool shared = is_backend("redis") || is_backend("nats") || is_backend("amqp")
+                  || is_backend("mosquitto");
+    const struct sl_cap_entry *e = entry_new(resource, name, shared ? "." : NULL, tmpdir);
     if (is_backend("filesystem"))
-        values[i][nv++] = (struct sl_config_value){"BASE_DIR", base_dir};
+        set_config(e, "BASE_DIR", base_dir);
     if (is_backend("redis"))
-        values[i][nv++] = (struct sl_config_value){"REDIS_ADDRESS", redis_url};
+        set_config(e, "REDIS_ADDRESS", redis_url);
     if (is_backend("nats"))
-        values[i][nv++] = (struct sl_config_value){"NATS_URL", nats_url};
+        set_config(e, "NATS_URL", nats_url);
     if (is_backend("amqp"))
-        values[i][nv++] = (struct sl_config_value){"AMQP_URL", amqp_url};
+        set_config(e, "AMQP_URL", amqp_url);
     if (is_backend("mosquitto")) {
-        values[i][nv++] = (struct sl_config_value){"MOSQUITTO_HOST", "127.0.0.1"};
-        values[i][nv++] = (struct sl_config_value){"MOSQUITTO_PORT", mosquitto_port};
+        set_config(e, "MOSQUITTO_HOST", "127.0.0.1");
+        set_config(e, "MOSQUITTO_PORT", mosquitto_port);
     }
     if (is_backend(KAFKA))
-        values[i][nv++] = (struct sl_config_value){"CAK_ENDPOINT", kafka_cluster(i)};
+        set_config(e, "CAK_ENDPOINT", kafka_cluster((size_t)(e - entries)));
     if (is_backend(KAFKA) && kafka_timeout != NULL)
-        values[i][nv++] = (struct sl_config_value){"CAK_TIMEOUT", kafka_timeout};
+        set_config(e, "CAK_TIMEOUT", kafka_timeout);
     if (timeout != NULL)
-        values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = resource, .name = names[i], .dir = tmpdir, .values = values[i],
-                   .nvalues = nv}};
-    return &entries[i];
-}
-
-static struct sl_str str_of(const char *s)
-{
-    return (struct sl_str){s, strlen(s)};
-}
-
-static struct sl_msg_client *client(const struct sl_cap_entry *e)
-{
-    struct sl_msg_client *c = NULL;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_client_open(e, &c, &err);
-    cr_assert_eq(rc, SL_OK, "open: %s", err.msg);
-    return c;
-}
-
-static void publish_n(struct sl_msg_client *c, const char *topic, const void *msg, size_t len)
-{
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_publish(c, str_of(topic), (struct sl_str){msg, len}, &err);
-    cr_assert_eq(rc, SL_OK, "publish: %s", err.msg);
-}
-
-static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
-{
-    publish_n(c, topic, msg, strlen(msg));
-}
-
-/* Subscribes; the token is returned in a static slot (i) of a few. */
-static char *subscribe(struct sl_msg_client *c, const char *topic)
-{
-    static char toks[16][SL_MSG_TOKEN_MAX + 1];
-    static int next;
-    struct sl_buf tok = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_subscribe(c, str_of(topic), &tok, &err);
-    cr_assert_eq(rc, SL_OK, "subscribe: %s", err.msg);
-    cr_assert(tok.len > 0 && tok.len <= SL_MSG_TOKEN_MAX);
-    char *slot = toks[next++ % 16];
-    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
-    sl_buf_release(&tok);
-    return slot;
-}
-
-/* Receives into *out (released by the caller); returns the code. */
-static sl_err receive(struct sl_msg_client *c, const char *tok, struct sl_buf *out,
-                      struct sl_error *err)
-{
-    sl_buf_reset(out);
-    return sl_msg_receive(c, str_of(tok), NULL, NULL, out, err);
-}
-
-static void expect(struct sl_msg_client *c, const char *tok, const char *want)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = receive(c, tok, &got, &err);
-    cr_assert_eq(rc, SL_OK, "receive (want '%s'): %s", want, err.msg);
-    cr_assert_eq(got.len, strlen(want), "got %zu bytes, want '%s'", got.len, want);
-    cr_assert(memcmp(got.data, want, got.len) == 0, "got '%.*s', want '%s'", (int)got.len,
-              got.data, want);
-    sl_buf_release(&got);
-}
-
-static void expect_none(struct sl_msg_client *c, const char *tok)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = receive(c, tok, &got, &err);
-    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d '%.*s'", rc, (int)got.len,
-                 got.data ? got.data : "");
-    sl_buf_release(&got);
+        set_config(e, "RECEIVE_TIMEOUT", timeout);
+    return e;
 }
 
 static uint64_t now_ms(void)
@@ -965,15 +810,12 @@ Test(msg, fs_directory_stays_and_closing_removes_own_subscriptions)
 
 /* ---- redis only ------------------------------------------------------------ */
 
-static int free_port(void)
+static bool redis_answers(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
-    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "redis-cli -h 127.0.0.1 -p %d ping 2>/dev/null | grep -q PONG",
+             port);
+    return system(cmd) == 0;
 }
 
 /* Starts a private redis-server on port (no persistence); it dies with the test. */
@@ -981,49 +823,20 @@ static pid_t redis_start(int port)
 {
     char p[16];
     snprintf(p, sizeof(p), "%d", port);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        execlp("redis-server", "redis-server", "--port", p, "--bind", "127.0.0.1", "--dir", tmpdir,
-               "--save", "", "--appendonly", "no", (char *)NULL);
-        _exit(127);
-    }
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "redis-cli -h 127.0.0.1 -p %d ping 2>/dev/null | grep -q PONG",
-             port);
-    for (int i = 0; i < 100; i++) {
-        if (system(cmd) == 0)
-            return pid;
-        usleep(50 * 1000);
-    }
-    cr_assert_fail("redis-server on port %d did not start", port);
-    return -1;
-}
-
-static void redis_stop(pid_t pid)
-{
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    const char *argv[] = {"redis-server", "--port", p,  "--bind",       "127.0.0.1", "--dir",
+                          tmpdir,         "--save", "", "--appendonly", "no",        NULL};
+    pid_t pid = spawn(argv, -1);
+    server_wait(pid, port, redis_answers, 100, "redis-server");
+    return pid;
 }
 
 Test(msg, redis_server_down_then_back, .timeout = 60)
 {
     if (!is_backend("redis")) {
-        teardown();
-        tmpdir[0] = '\0';
+        end_early();
         cr_skip_test("redis only");
     }
-    if (system("command -v redis-server >/dev/null 2>&1") != 0) {
-        teardown();
-        tmpdir[0] = '\0';
-        if (in_ci())
-            cr_assert_fail("redis-server is not installed (apt-get install redis-server)");
-        cr_skip_test("redis-server is not installed");
-    }
+    need_program("redis-server", "redis-server", "redis-server", end_early);
     int port = free_port();
     static char url[64];
     snprintf(url, sizeof(url), "redis://127.0.0.1:%d", port);
@@ -1041,7 +854,7 @@ Test(msg, redis_server_down_then_back, .timeout = 60)
     char *t = subscribe(c, "t");
     publish(c, "t", "one");
     expect(c, t, "one");
-    redis_stop(pid);
+    server_stop(pid);
     cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
     cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
 
@@ -1049,7 +862,7 @@ Test(msg, redis_server_down_then_back, .timeout = 60)
     publish(c, "t", "two");
     expect(c, t, "two"); /* the same subscription goes on */
     expect_none(c, t);
-    redis_stop(pid);
+    server_stop(pid);
     sl_buf_release(&tok);
     sl_buf_release(&got);
     sl_msg_client_close(c);
@@ -1061,11 +874,10 @@ Test(msg, redis_server_down_then_back, .timeout = 60)
 static void nats_only(void)
 {
     if (!is_backend("nats")) {
-        teardown();
-        tmpdir[0] = '\0';
+        end_early();
         cr_skip_test("nats only");
     }
-    need_nats();
+    need_service(&nats_service, nats_url, end_early);
 }
 
 /* The subject of topic on capability entry i, as docs/messaging.md gives it. */
@@ -1093,16 +905,10 @@ static int nats_port(const char *url)
 /* A raw client of the NATS text protocol (Debian has no nats CLI). */
 static int raw_connect(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    cr_assert(fd >= 0);
+    int fd = tcp_connect(port);
     struct timeval tv = {10, 0}; /* against a hang only: every read expects data */
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(fd);
-        return -1;
-    }
+    if (fd >= 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     return fd;
 }
 
@@ -1206,7 +1012,8 @@ Test(msg, nats_wildcards_and_dots_are_plain_topics)
                                          "a..b", ".a", "a.",   "a*",  "%2A", "*.a", "a b",
                                          "a\tb", "%",  "a.%2E", "a.%", ">.>", "a.b.c",
                                          "caf\xc3\xa9.\xe6\x97\xa5\xe6\x9c\xac"};
-    char toks[SL_ARRAY_SIZE(topics)][SL_MSG_TOKEN_MAX + 1]; /* more than subscribe()'s slots */
+    /* copied: subscribe()'s slots are reused */
+    char toks[SL_ARRAY_SIZE(topics)][SL_MSG_TOKEN_MAX + 1];
     for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
         snprintf(toks[i], sizeof(toks[i]), "%s", subscribe(c, topics[i]));
     for (size_t i = 0; i < SL_ARRAY_SIZE(topics); i++)
@@ -1267,21 +1074,9 @@ Test(msg, nats_beside_another_backend)
     nats_only();
     const struct sl_cap_entry *en = entry("mq", "100ms");
     /* a memory capability in the same slightfile */
-    size_t i = n_entries++;
-    static char mem_resource[] = "messaging.memory";
-    snprintf(names[i], sizeof(names[i]), "local");
-    caps[i] = (struct sl_slightfile_capability){.name = names[i],
-                                                .resource = mem_resource,
-                                                .canonical = "messaging.memory",
-                                                .type = "messaging",
-                                                .backend = "memory",
-                                                .line = 2};
-    values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "100ms"};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = "messaging.memory", .name = names[i], .dir = tmpdir,
-                   .values = values[i], .nvalues = 1}};
-    struct sl_msg_client *n = client(en), *m = client(&entries[i]);
+    const struct sl_cap_entry *em = entry_new("messaging.memory", "local", NULL, tmpdir);
+    set_config(em, "RECEIVE_TIMEOUT", "100ms");
+    struct sl_msg_client *n = client(en), *m = client(em);
     char *tn = subscribe(n, "t");
     char *tm = subscribe(m, "t");
     publish(n, "t", "over nats");
@@ -1299,20 +1094,12 @@ Test(msg, nats_beside_another_backend)
     sl_msg_client_close(m);
 }
 
-/* Adds key = value to capability entry e (made by entry()). */
-static void add_config(const struct sl_cap_entry *e, const char *key, const char *value)
-{
-    size_t i = (size_t)(e - entries);
-    cr_assert(entries[i].config.nvalues < SL_ARRAY_SIZE(values[i]));
-    values[i][entries[i].config.nvalues++] = (struct sl_config_value){key, value};
-}
-
 Test(msg, nats_subject_prefix)
 {
     nats_only();
     /* "" : topics are subjects as they are, as in slight v0.5.1 */
     const struct sl_cap_entry *e = entry("mq", "100ms");
-    add_config(e, "NATS_SUBJECT_PREFIX", "");
+    set_config(e, "NATS_SUBJECT_PREFIX", "");
     struct sl_msg_client *c = client(e);
     char topic[128], cmd[256], line[256], want[256];
     snprintf(topic, sizeof(topic), "sl-test.%ld.%lld", (long)getpid(), (long long)time(NULL));
@@ -1327,7 +1114,7 @@ Test(msg, nats_subject_prefix)
     const struct sl_cap_entry *e2 = entry("mq", "100ms");
     char prefix[160];
     snprintf(prefix, sizeof(prefix), "%s.app.", topic);
-    add_config(e2, "NATS_SUBJECT_PREFIX", prefix);
+    set_config(e2, "NATS_SUBJECT_PREFIX", prefix);
     struct sl_msg_client *c2 = client(e2);
     snprintf(cmd, sizeof(cmd), "SUB %sx 4\r\n", prefix);
     fd = raw_client(nats_port(nats_url), cmd);
@@ -1346,7 +1133,7 @@ Test(msg, nats_subject_prefix)
         sl_msg_shutdown();
         n_entries = 0;
         const struct sl_cap_entry *eb = entry("mq", NULL);
-        add_config(eb, "NATS_SUBJECT_PREFIX", bad[i]);
+        set_config(eb, "NATS_SUBJECT_PREFIX", bad[i]);
         struct sl_msg_client *cb = NULL;
         struct sl_error err = SL_ERROR_INIT;
         cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG, "'%s'", bad[i]);
@@ -1370,7 +1157,7 @@ static const char creds_text[] = "-----BEGIN NATS USER JWT-----\n"
 static sl_err open_with_creds(const char *creds, struct sl_msg_client **c, struct sl_error *err)
 {
     const struct sl_cap_entry *e = entry("mq", "100ms");
-    add_config(e, "NATS_CREDS", creds);
+    set_config(e, "NATS_CREDS", creds);
     *c = NULL;
     return sl_msg_client_open(e, c, err);
 }
@@ -1416,9 +1203,21 @@ Test(msg, nats_bad_config_is_an_open_error)
     cr_assert(strstr(err.msg, "no-such") == NULL, "%s", err.msg);
 
     const struct sl_cap_entry *e = entry("mq", NULL);
-    add_config(e, "NATS_TIMEOUT", "0s");
+    set_config(e, "NATS_TIMEOUT", "0s");
     cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "NATS_TIMEOUT") != NULL, "%s", err.msg);
+}
+
+/* True when a nats-server on port sends its INFO. */
+static bool nats_answers(int port)
+{
+    int fd = raw_connect(port);
+    if (fd < 0)
+        return false;
+    char line[4096];
+    ssize_t n = read(fd, line, sizeof(line) - 1);
+    close(fd);
+    return n > 5 && strncmp(line, "INFO ", 5) == 0;
 }
 
 /* Starts a private nats-server on port (with config file conf if not NULL); it dies with the test. */
@@ -1426,33 +1225,11 @@ static pid_t nats_start_conf(int port, const char *conf)
 {
     char p[16];
     snprintf(p, sizeof(p), "%d", port);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        if (conf != NULL)
-            execlp("nats-server", "nats-server", "-c", conf, "-a", "127.0.0.1", "-p", p,
-                   (char *)NULL);
-        else
-            execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", p, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        int fd = raw_connect(port);
-        if (fd >= 0) {
-            char line[4096];
-            ssize_t n = read(fd, line, sizeof(line) - 1);
-            close(fd);
-            if (n > 5 && strncmp(line, "INFO ", 5) == 0)
-                return pid;
-        }
-        usleep(50 * 1000);
-    }
-    cr_assert_fail("nats-server on port %d did not start", port);
-    return -1;
+    const char *with_conf[] = {"nats-server", "-c", conf, "-a", "127.0.0.1", "-p", p, NULL};
+    const char *without[] = {"nats-server", "-a", "127.0.0.1", "-p", p, NULL};
+    pid_t pid = spawn(conf != NULL ? with_conf : without, -1);
+    server_wait(pid, port, nats_answers, 200, "nats-server");
+    return pid;
 }
 
 static pid_t nats_start(int port)
@@ -1463,13 +1240,7 @@ static pid_t nats_start(int port)
 /* Skips the test when nats-server is missing (fails under CI). */
 static void need_nats_server(void)
 {
-    if (system("command -v nats-server >/dev/null 2>&1") == 0)
-        return;
-    teardown();
-    tmpdir[0] = '\0';
-    if (in_ci())
-        cr_assert_fail("nats-server is not installed (apt-get install nats-server)");
-    cr_skip_test("nats-server is not installed");
+    need_program("nats-server", "nats-server", "nats-server", end_early);
 }
 
 Test(msg, nats_server_down_then_back, .timeout = 60)
@@ -1494,7 +1265,7 @@ Test(msg, nats_server_down_then_back, .timeout = 60)
     char *t = subscribe(c, "t");
     publish(c, "t", "one");
     expect(c, t, "one");
-    redis_stop(pid);
+    server_stop(pid);
     cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
     cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
 
@@ -1506,7 +1277,7 @@ Test(msg, nats_server_down_then_back, .timeout = 60)
     publish(c, "t", "three");
     expect(c, t, "three");
     expect(c, t2, "three");
-    redis_stop(pid);
+    server_stop(pid);
     sl_buf_release(&tok);
     sl_buf_release(&got);
     sl_msg_client_close(c);
@@ -1674,7 +1445,7 @@ Test(msg, nats_creds_against_an_operator_server, .timeout = 60)
     cr_assert_eq(rc, SL_EAUTH, "rc %d: %s", rc, err.msg);
     cr_assert(strstr(err.msg, other.seed) == NULL && strstr(err.msg, user_jwt) == NULL,
               "the message shows the credentials: %s", err.msg);
-    redis_stop(pid);
+    server_stop(pid);
     sl_msg_client_close(c0);
     sl_msg_client_close(c);
     sl_msg_client_close(cw);
@@ -1701,8 +1472,7 @@ static void expect_after_reconnect(struct sl_msg_client *c, const char *tok, con
 Test(msg, kafka_broker_down_then_back, .timeout = 120)
 {
     if (!is_backend(KAFKA)) {
-        teardown();
-        tmpdir[0] = '\0';
+        end_early();
         cr_skip_test("kafka only");
     }
 #if SL_MSG_CONFORMANCE_KAFKA

@@ -9,21 +9,15 @@
  */
 #include "sl_common.h"
 
-#include "capabilities/messaging/msg.h"
-
-#include "common/buf.h"
-#include "common/err.h"
+#include "msg_test.h"
 
 #include <criterion/criterion.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,32 +47,14 @@ static void teardown(void)
 
 TestSuite(kafka, .fini = teardown);
 
-static bool in_ci(void)
-{
-    const char *ci = getenv("CI");
-    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
-}
-
 /* Starts kafka_mock_broker and reads its bootstrap address into bootstrap. */
 static void start_broker(void)
 {
     const char *prog = getenv("SL_KAFKA_MOCK_BROKER");
     cr_assert(prog != NULL && prog[0] != '\0', "SL_KAFKA_MOCK_BROKER is not set (meson test)");
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
-    broker_pid = fork();
-    cr_assert(broker_pid >= 0);
-    if (broker_pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        execl(prog, prog, "1", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    cr_assert_not_null(f);
+    const char *argv[] = {prog, "1", NULL};
+    FILE *f = NULL;
+    broker_pid = spawn_reading(argv, &f);
     cr_assert_not_null(fgets(bootstrap, sizeof(bootstrap), f), "kafka_mock_broker printed nothing");
     fclose(f);
     bootstrap[strcspn(bootstrap, "\n")] = '\0';
@@ -88,41 +64,17 @@ static void start_broker(void)
 /* Skips the test when kcat is missing (fails under CI, which installs it). */
 static void need_kcat(void)
 {
-    if (system("command -v kcat >/dev/null 2>&1") == 0)
-        return;
-    if (in_ci())
-        cr_assert_fail("kcat is not installed (apt-get install kcat)");
-    cr_skip_test("kcat is not installed");
+    need_program("kcat", "kcat", "kcat", NULL);
 }
-
-/* Capability entries, as caps.c builds them. */
-#define MAX_CAPS 4
-static struct sl_slightfile_capability caps[MAX_CAPS];
-static struct sl_cap_entry entries[MAX_CAPS];
-static struct sl_config_value values[MAX_CAPS][4];
-static char names[MAX_CAPS][64], resources[MAX_CAPS][64];
-static size_t n_entries;
 
 /* An entry of resource res ("messaging.memory", RESOURCE) named name with nv config pairs. */
 static const struct sl_cap_entry *entry_of(const char *res, const char *name, size_t nv,
                                            const char *const *kv)
 {
-    cr_assert(n_entries < MAX_CAPS && nv <= 4);
-    size_t i = n_entries++;
-    snprintf(names[i], sizeof(names[i]), "%s", name);
-    snprintf(resources[i], sizeof(resources[i]), "%s", res);
-    caps[i] = (struct sl_slightfile_capability){.name = names[i],
-                                                .resource = resources[i],
-                                                .canonical = res,
-                                                .type = "messaging",
-                                                .backend = res + sizeof("messaging.") - 1,
-                                                .line = 1};
+    const struct sl_cap_entry *e = entry_new(res, name, NULL, ".");
     for (size_t j = 0; j < nv; j++)
-        values[i][j] = (struct sl_config_value){kv[2 * j], kv[2 * j + 1]};
-    entries[i] = (struct sl_cap_entry){
-        .cap = &caps[i],
-        .config = {.resource = res, .name = name, .dir = ".", .values = values[i], .nvalues = nv}};
-    return &entries[i];
+        set_config(e, kv[2 * j], kv[2 * j + 1]);
+    return e;
 }
 
 /* A kafka entry on the cluster at endpoint, receive waiting at most 2 s. */
@@ -130,75 +82,6 @@ static const struct sl_cap_entry *kafka_entry(const char *name, const char *endp
 {
     const char *kv[] = {"CAK_ENDPOINT", endpoint, "RECEIVE_TIMEOUT", "2s", "CAK_TIMEOUT", "2s"};
     return entry_of(RESOURCE, name, 3, kv);
-}
-
-static struct sl_str str_of(const char *s)
-{
-    return (struct sl_str){s, strlen(s)};
-}
-
-static struct sl_msg_client *client(const struct sl_cap_entry *e)
-{
-    struct sl_msg_client *c = NULL;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_OK, "open: %s", err.msg);
-    return c;
-}
-
-static sl_err open_error(const struct sl_cap_entry *e, struct sl_error *err)
-{
-    struct sl_msg_client *c = NULL;
-    sl_err rc = sl_msg_client_open(e, &c, err);
-    sl_msg_client_close(c);
-    return rc;
-}
-
-static char *subscribe(struct sl_msg_client *c, const char *topic)
-{
-    static char toks[8][SL_MSG_TOKEN_MAX + 1];
-    static int next;
-    struct sl_buf tok = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_subscribe(c, str_of(topic), &tok, &err), SL_OK, "subscribe: %s", err.msg);
-    char *slot = toks[next++ % 8];
-    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
-    sl_buf_release(&tok);
-    return slot;
-}
-
-static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
-{
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_publish(c, str_of(topic), str_of(msg), &err), SL_OK, "publish: %s",
-                 err.msg);
-}
-
-static void expect(struct sl_msg_client *c, const char *tok, const char *want)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_receive(c, str_of(tok), NULL, NULL, &got, &err);
-    cr_assert_eq(rc, SL_OK, "receive (want '%s'): %s", want, err.msg);
-    cr_assert(got.len == strlen(want) && memcmp(got.data, want, got.len) == 0,
-              "got '%.*s', want '%s'", (int)got.len, got.data ? got.data : "", want);
-    sl_buf_release(&got);
-}
-
-static void expect_none(struct sl_msg_client *c, const char *tok)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_receive(c, str_of(tok), NULL, NULL, &got, &err);
-    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d '%.*s'", rc, (int)got.len,
-                 got.data ? got.data : "");
-    sl_buf_release(&got);
-}
-
-/* Runs a shell command; asserts that it succeeded. */
-static void run(const char *cmd)
-{
-    int st = system(cmd);
-    cr_assert(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "failed: %s", cmd);
 }
 
 Test(kafka, kcat_producer_to_slight_subscriber, .timeout = 60)
@@ -210,11 +93,11 @@ Test(kafka, kcat_producer_to_slight_subscriber, .timeout = 60)
     char cmd[512];
     /* one line, one message; -p 3: messages on any partition of the topic are received */
     snprintf(cmd, sizeof(cmd), "printf 'from kcat\\n' | kcat -P -b %s -t interop", bootstrap);
-    run(cmd);
+    run("%s", cmd);
     expect(c, tok, "from kcat");
     snprintf(cmd, sizeof(cmd), "printf 'on partition 3\\n' | kcat -P -b %s -t interop -p 3",
              bootstrap);
-    run(cmd);
+    run("%s", cmd);
     expect(c, tok, "on partition 3");
     expect_none(c, tok);
     sl_msg_client_close(c);
@@ -319,17 +202,6 @@ Test(kafka, beside_a_memory_capability)
     expect_none(m, tm);
     sl_msg_client_close(k);
     sl_msg_client_close(m);
-}
-
-static int free_port(void)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
-    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
-    close(fd);
-    return ntohs(a.sin_port);
 }
 
 Test(kafka, nobody_listening_is_connection_lost, .timeout = 60)

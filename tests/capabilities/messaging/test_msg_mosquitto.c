@@ -13,25 +13,14 @@
  */
 #include "sl_common.h"
 
-#include "capabilities/messaging/msg.h"
-
-#include "common/buf.h"
-#include "common/err.h"
+#include "msg_test.h"
 
 #include <criterion/criterion.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 /* ---- capabilities --------------------------------------------------------- */
@@ -39,41 +28,17 @@
 static const char *port; /* the shared broker's, or a private one's */
 static char tmpdir[256];
 
-#define MAX_CAPS 6
-static struct sl_slightfile_capability caps[MAX_CAPS];
-static struct sl_cap_entry entries[MAX_CAPS];
-static struct sl_config_value values[MAX_CAPS][6];
-static char names[MAX_CAPS][64];
-static size_t n_entries;
-
-static bool in_ci(void)
-{
-    const char *ci = getenv("CI");
-    return ci != NULL && ci[0] != '\0' && strcmp(ci, "false") != 0 && strcmp(ci, "0") != 0;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void setup(void)
 {
     port = getenv("SLIGHT_TEST_MOSQUITTO_PORT");
     n_entries = 0;
-    const char *t = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof(tmpdir), "%s/sl-mqtt-XXXXXX", t != NULL && t[0] ? t : "/tmp");
-    cr_assert_not_null(mkdtemp(tmpdir));
+    tmpdir_make(tmpdir, sizeof(tmpdir), "sl-mqtt");
 }
 
 static void teardown(void)
 {
     sl_msg_shutdown();
-    if (tmpdir[0] != '\0')
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tmpdir_remove(tmpdir);
     tmpdir[0] = '\0';
 }
 
@@ -82,170 +47,29 @@ TestSuite(mosquitto, .init = setup, .fini = teardown, .timeout = 60);
 /* Skips the test when there is no broker (fails under CI). Criterion runs no .fini after a skip. */
 static void need_broker(void)
 {
-    if (port != NULL && port[0] != '\0')
-        return;
-    teardown();
-    if (in_ci())
-        cr_assert_fail("SLIGHT_TEST_MOSQUITTO_PORT is not set: CI must start Mosquitto "
-                       "(tools/services.sh start)");
-    cr_skip_test("SLIGHT_TEST_MOSQUITTO_PORT is not set: start a broker with "
-                 "eval \"$(tools/services.sh start)\" to run the Mosquitto tests");
+    need_service(&mosquitto_service, port, teardown);
 }
 
 /* Skips the test when program (mosquitto, mosquitto_pub, ...) is missing (fails under CI). */
-static void need_program(const char *program)
+static void need_mosquitto_program(const char *program)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", program);
-    if (system(cmd) == 0)
-        return;
-    teardown();
-    if (in_ci())
-        cr_assert_fail("%s is not installed (apt-get install mosquitto mosquitto-clients)",
-                       program);
-    cr_skip_test("%s is not installed", program);
+    need_program(program, program, "mosquitto mosquitto-clients", teardown);
 }
 
 /*
  * A messaging.mosquitto capability entry named name plus a suffix unique to
  * the test, on 127.0.0.1:port, with RECEIVE_TIMEOUT timeout (may be NULL);
- * add_config adds more keys.
+ * set_config changes keys.
  */
 static const struct sl_cap_entry *entry(const char *name, const char *timeout)
 {
     need_broker();
-    cr_assert(n_entries < MAX_CAPS);
-    size_t i = n_entries++;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    snprintf(names[i], sizeof(names[i]), "%s-%ld-%lld%09ld", name, (long)getpid(),
-             (long long)ts.tv_sec, ts.tv_nsec);
-    static char resource[] = "messaging.mosquitto";
-    caps[i] = (struct sl_slightfile_capability){.name = names[i],
-                                                .resource = resource,
-                                                .canonical = resource,
-                                                .type = "messaging",
-                                                .backend = "mosquitto",
-                                                .line = 1};
-    size_t nv = 0;
-    values[i][nv++] = (struct sl_config_value){"MOSQUITTO_HOST", "127.0.0.1"};
-    values[i][nv++] = (struct sl_config_value){"MOSQUITTO_PORT", port};
+    const struct sl_cap_entry *e = entry_new("messaging.mosquitto", name, "-", tmpdir);
+    set_config(e, "MOSQUITTO_HOST", "127.0.0.1");
+    set_config(e, "MOSQUITTO_PORT", port);
     if (timeout != NULL)
-        values[i][nv++] = (struct sl_config_value){"RECEIVE_TIMEOUT", timeout};
-    entries[i] = (struct sl_cap_entry){.cap = &caps[i],
-                                       .config = {.resource = resource,
-                                                  .name = names[i],
-                                                  .dir = tmpdir,
-                                                  .values = values[i],
-                                                  .nvalues = nv}};
-    return &entries[i];
-}
-
-/* Adds key = value to e; value NULL removes key. */
-static void set_config(const struct sl_cap_entry *e, const char *key, const char *value)
-{
-    size_t i = (size_t)(e - entries);
-    struct sl_config *c = &entries[i].config;
-    for (size_t k = 0; k < c->nvalues; k++)
-        if (strcmp(values[i][k].key, key) == 0) {
-            if (value != NULL)
-                values[i][k].value = value;
-            else
-                values[i][k] = values[i][--c->nvalues];
-            return;
-        }
-    if (value == NULL)
-        return;
-    cr_assert(c->nvalues < SL_ARRAY_SIZE(values[i]));
-    values[i][c->nvalues++] = (struct sl_config_value){key, value};
-}
-
-static struct sl_str str_of(const char *s)
-{
-    return (struct sl_str){s, strlen(s)};
-}
-
-static struct sl_msg_client *client(const struct sl_cap_entry *e)
-{
-    struct sl_msg_client *c = NULL;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_client_open(e, &c, &err);
-    cr_assert_eq(rc, SL_OK, "open: %s", err.msg);
-    return c;
-}
-
-static void publish_n(struct sl_msg_client *c, const char *topic, const void *msg, size_t len)
-{
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_publish(c, str_of(topic), (struct sl_str){msg, len}, &err);
-    cr_assert_eq(rc, SL_OK, "publish: %s", err.msg);
-}
-
-static void publish(struct sl_msg_client *c, const char *topic, const char *msg)
-{
-    publish_n(c, topic, msg, strlen(msg));
-}
-
-/* Subscribes; the token is returned in a static slot of a few. */
-static char *subscribe(struct sl_msg_client *c, const char *topic)
-{
-    static char toks[32][SL_MSG_TOKEN_MAX + 1];
-    static int next;
-    struct sl_buf tok = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = sl_msg_subscribe(c, str_of(topic), &tok, &err);
-    cr_assert_eq(rc, SL_OK, "subscribe '%s': %s", topic, err.msg);
-    char *slot = toks[next++ % 32];
-    snprintf(slot, SL_MSG_TOKEN_MAX + 1, "%s", tok.data);
-    sl_buf_release(&tok);
-    return slot;
-}
-
-static sl_err receive(struct sl_msg_client *c, const char *tok, struct sl_buf *out,
-                      struct sl_error *err)
-{
-    sl_buf_reset(out);
-    return sl_msg_receive(c, str_of(tok), NULL, NULL, out, err);
-}
-
-static void expect_n(struct sl_msg_client *c, const char *tok, const void *want, size_t len)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = receive(c, tok, &got, &err);
-    cr_assert_eq(rc, SL_OK, "receive: %s", err.msg);
-    cr_assert_eq(got.len, len, "got %zu bytes '%.*s', want %zu", got.len, (int)got.len,
-                 got.data ? got.data : "", len);
-    cr_assert(len == 0 || memcmp(got.data, want, len) == 0, "got '%.*s'", (int)got.len, got.data);
-    sl_buf_release(&got);
-}
-
-static void expect(struct sl_msg_client *c, const char *tok, const char *want)
-{
-    expect_n(c, tok, want, strlen(want));
-}
-
-static void expect_none(struct sl_msg_client *c, const char *tok)
-{
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    sl_err rc = receive(c, tok, &got, &err);
-    cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d '%.*s' (%s)", rc, (int)got.len,
-                 got.data ? got.data : "", err.msg);
-    sl_buf_release(&got);
-}
-
-/* Runs a shell command, asserting that it succeeds. */
-static void run(const char *fmt, ...) SL_PRINTF(1, 2);
-static void run(const char *fmt, ...)
-{
-    char cmd[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(cmd, sizeof(cmd), fmt, ap);
-    va_end(ap);
-    int rc = system(cmd);
-    cr_assert_eq(rc, 0, "'%s' failed (%d)", cmd, rc);
+        set_config(e, "RECEIVE_TIMEOUT", timeout);
+    return e;
 }
 
 /* ---- mosquitto_sub in the background ---------------------------------------- */
@@ -262,25 +86,13 @@ struct msub {
  */
 static struct msub msub_start(const char *filter, int qos)
 {
-    int fds[2];
-    cr_assert_eq(pipe(fds), 0);
     char q[8];
     snprintf(q, sizeof(q), "%d", qos);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        /* line-buffered: its debug lines go to the pipe at once */
-        execlp("stdbuf", "stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", port, "-t",
-               filter, "-q", q, "-C", "1", "-d", "-F", "%t %x", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    struct msub s = {pid, fdopen(fds[0], "r")};
-    cr_assert_not_null(s.out);
+    /* line-buffered: its debug lines go to the pipe at once */
+    const char *argv[] = {"stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", port,
+                          "-t", filter, "-q", q, "-C", "1", "-d", "-F", "%t %x", NULL};
+    struct msub s;
+    s.pid = spawn_reading(argv, &s.out);
     char line[1024];
     while (fgets(line, sizeof(line), s.out) != NULL)
         if (strncmp(line, "Subscribed (mid:", 16) == 0)
@@ -333,7 +145,7 @@ static void hex_of(const void *data, size_t len, char *out)
 Test(mosquitto, slight_to_mosquitto_sub)
 {
     need_broker();
-    need_program("mosquitto_sub");
+    need_mosquitto_program("mosquitto_sub");
     const struct sl_cap_entry *e = entry("mq", "5s");
     struct sl_msg_client *c = client(e);
     /* topic t of capability c is c/t */
@@ -354,7 +166,7 @@ Test(mosquitto, slight_to_mosquitto_sub)
 Test(mosquitto, mosquitto_pub_to_slight)
 {
     need_broker();
-    need_program("mosquitto_pub");
+    need_mosquitto_program("mosquitto_pub");
     const struct sl_cap_entry *e = entry("mq", "200ms");
     struct sl_msg_client *c = client(e);
     char *tok = subscribe(c, "room");
@@ -377,7 +189,7 @@ Test(mosquitto, mosquitto_pub_to_slight)
 Test(mosquitto, retained_messages_are_not_history)
 {
     need_broker();
-    need_program("mosquitto_pub");
+    need_mosquitto_program("mosquitto_pub");
     const struct sl_cap_entry *e = entry("mq", "200ms");
     struct sl_msg_client *c = client(e);
     run("mosquitto_pub -h 127.0.0.1 -p %s -t '%s/news' -m old -r", port, names[0]);
@@ -396,7 +208,7 @@ Test(mosquitto, retained_messages_are_not_history)
 Test(mosquitto, qos_from_the_config)
 {
     need_broker();
-    need_program("mosquitto_sub");
+    need_mosquitto_program("mosquitto_sub");
     const struct sl_cap_entry *e = entry("mq", "5s");
     set_config(e, "MOSQUITTO_QOS", "2");
     struct sl_msg_client *c = client(e);
@@ -451,7 +263,7 @@ Test(mosquitto, wildcards_and_dollars_are_plain_topics)
 Test(mosquitto, levels_stay_levels_for_other_clients)
 {
     need_broker();
-    need_program("mosquitto_sub");
+    need_mosquitto_program("mosquitto_sub");
     const struct sl_cap_entry *e = entry("mq", "100ms");
     struct sl_msg_client *c = client(e);
     char filter[256], line[512], want[512];
@@ -469,7 +281,7 @@ Test(mosquitto, levels_stay_levels_for_other_clients)
 Test(mosquitto, topic_prefix)
 {
     need_broker();
-    need_program("mosquitto_sub");
+    need_mosquitto_program("mosquitto_sub");
     /* "": topics are MQTT topics as they are, as in slight v0.5.1 */
     const struct sl_cap_entry *e = entry("mq", "100ms");
     set_config(e, "MOSQUITTO_TOPIC_PREFIX", "");
@@ -569,23 +381,9 @@ Test(mosquitto, beside_another_backend)
     need_broker();
     const struct sl_cap_entry *eq = entry("mq", "100ms");
     /* a memory capability in the same slightfile */
-    size_t i = n_entries++;
-    static char mem_resource[] = "messaging.memory";
-    snprintf(names[i], sizeof(names[i]), "local");
-    caps[i] = (struct sl_slightfile_capability){.name = names[i],
-                                                .resource = mem_resource,
-                                                .canonical = mem_resource,
-                                                .type = "messaging",
-                                                .backend = "memory",
-                                                .line = 2};
-    values[i][0] = (struct sl_config_value){"RECEIVE_TIMEOUT", "100ms"};
-    entries[i] = (struct sl_cap_entry){.cap = &caps[i],
-                                       .config = {.resource = mem_resource,
-                                                  .name = names[i],
-                                                  .dir = tmpdir,
-                                                  .values = values[i],
-                                                  .nvalues = 1}};
-    struct sl_msg_client *q = client(eq), *m = client(&entries[i]);
+    const struct sl_cap_entry *em = entry_new("messaging.memory", "local", NULL, tmpdir);
+    set_config(em, "RECEIVE_TIMEOUT", "100ms");
+    struct sl_msg_client *q = client(eq), *m = client(em);
     char *tq = subscribe(q, "t");
     char *tm = subscribe(m, "t");
     publish(q, "t", "over mqtt");
@@ -606,29 +404,14 @@ Test(mosquitto, beside_another_backend)
 
 /* ---- private brokers ------------------------------------------------------------- */
 
-static int free_port(void)
+/* True when something listens on 127.0.0.1:p. */
+static bool listening(int p)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof(a);
-    cr_assert(bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0);
-    cr_assert(getsockname(fd, (struct sockaddr *)&a, &len) == 0);
+    int fd = tcp_connect(p);
+    if (fd < 0)
+        return false;
     close(fd);
-    return ntohs(a.sin_port);
-}
-
-static int tcp_connect(int p)
-{
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET,
-                            .sin_port = htons((uint16_t)p),
-                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
-        close(fd);
-        return -1;
-    }
-    close(fd);
-    return 0;
+    return true;
 }
 
 /*
@@ -644,25 +427,10 @@ static pid_t broker_start_conf(int p, bool anonymous, const char *extra)
     fprintf(f, "listener %d 127.0.0.1\nallow_anonymous %s\npersistence false\n%s", p,
             anonymous ? "true" : "false", extra);
     fclose(f);
-    pid_t pid = fork();
-    cr_assert(pid >= 0);
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int devnull = open("/dev/null", O_WRONLY);
-        dup2(devnull, 1);
-        dup2(devnull, 2);
-        execlp("mosquitto", "mosquitto", "-c", conf, (char *)NULL);
-        _exit(127);
-    }
-    for (int i = 0; i < 200; i++) {
-        if (tcp_connect(p) == 0)
-            return pid;
-        int status;
-        cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "mosquitto on port %d exited", p);
-        usleep(50 * 1000);
-    }
-    cr_assert_fail("mosquitto on port %d did not start", p);
-    return -1;
+    const char *argv[] = {"mosquitto", "-c", conf, NULL};
+    pid_t pid = spawn(argv, -1);
+    server_wait(pid, p, listening, 200, "mosquitto");
+    return pid;
 }
 
 static pid_t broker_start(int p, bool anonymous)
@@ -670,16 +438,10 @@ static pid_t broker_start(int p, bool anonymous)
     return broker_start_conf(p, anonymous, "");
 }
 
-static void broker_stop(pid_t pid)
-{
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-}
-
 Test(mosquitto, broker_down_then_back, .timeout = 60)
 {
     need_broker();
-    need_program("mosquitto");
+    need_mosquitto_program("mosquitto");
     int p = free_port();
     static char pbuf[16];
     snprintf(pbuf, sizeof(pbuf), "%d", p);
@@ -701,7 +463,7 @@ Test(mosquitto, broker_down_then_back, .timeout = 60)
     char *t = subscribe(c, "t");
     publish(c, "t", "one");
     expect(c, t, "one");
-    broker_stop(pid);
+    server_stop(pid);
     cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
     cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
     cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
@@ -714,7 +476,7 @@ Test(mosquitto, broker_down_then_back, .timeout = 60)
     publish(c, "t", "three");
     expect(c, t, "three");
     expect(c, t2, "three");
-    broker_stop(pid);
+    server_stop(pid);
     sl_buf_release(&tok);
     sl_buf_release(&got);
     sl_msg_client_close(c);
@@ -723,7 +485,7 @@ Test(mosquitto, broker_down_then_back, .timeout = 60)
 Test(mosquitto, refused_client_is_insufficient_permissions, .timeout = 60)
 {
     need_broker();
-    need_program("mosquitto");
+    need_mosquitto_program("mosquitto");
     int p = free_port();
     static char pbuf[16];
     snprintf(pbuf, sizeof(pbuf), "%d", p);
@@ -736,7 +498,7 @@ Test(mosquitto, refused_client_is_insufficient_permissions, .timeout = 60)
     cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("x"), &err), SL_EAUTH, "%s", err.msg);
     cr_assert(strstr(err.msg, "not authori") != NULL, "%s", err.msg);
     cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_EAUTH, "%s", err.msg);
-    broker_stop(pid);
+    server_stop(pid);
     sl_buf_release(&tok);
     sl_msg_client_close(c);
 }
@@ -744,8 +506,8 @@ Test(mosquitto, refused_client_is_insufficient_permissions, .timeout = 60)
 Test(mosquitto, user_name_and_password, .timeout = 60)
 {
     need_broker();
-    need_program("mosquitto");
-    need_program("mosquitto_passwd");
+    need_mosquitto_program("mosquitto");
+    need_mosquitto_program("mosquitto_passwd");
     /* the broker drops to user mosquitto where it can: let it read the password file */
     cr_assert_eq(chmod(tmpdir, 0755), 0);
     char pwfile[400];
@@ -792,13 +554,13 @@ Test(mosquitto, user_name_and_password, .timeout = 60)
     cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG);
     cr_assert(strstr(err.msg, "MOSQUITTO_USERNAME") != NULL, "%s", err.msg);
     cr_assert(strstr(err.msg, "s3cret") == NULL, "%s", err.msg);
-    broker_stop(pid);
+    server_stop(pid);
 }
 
 Test(mosquitto, broker_size_limit_drops_silently, .timeout = 60)
 {
     need_broker();
-    need_program("mosquitto");
+    need_mosquitto_program("mosquitto");
     int p = free_port();
     static char pbuf[16];
     snprintf(pbuf, sizeof(pbuf), "%d", p);
@@ -815,6 +577,6 @@ Test(mosquitto, broker_size_limit_drops_silently, .timeout = 60)
     publish_n(c, "t", big, 500);
     expect_n(c, tok, big, 500);
     expect_none(c, tok);
-    broker_stop(pid);
+    server_stop(pid);
     sl_msg_client_close(c);
 }
