@@ -305,6 +305,91 @@ static inline void expect_none(struct sl_msg_client *c, const char *tok)
     sl_buf_release(&got);
 }
 
+/* ---- checks made by several suites ----------------------------------------- */
+
+/*
+ * Asserts that clients a and b, of two capabilities, stay apart: on topic
+ * "t" each receives only its own message (a_msg, b_msg), and a token of one
+ * is unknown to the other.
+ */
+static inline void expect_apart(struct sl_msg_client *a, const char *a_msg, struct sl_msg_client *b,
+                                const char *b_msg)
+{
+    char *ta = subscribe(a, "t");
+    char *tb = subscribe(b, "t");
+    publish(b, "t", b_msg);
+    publish(a, "t", a_msg);
+    expect(a, ta, a_msg);
+    expect_none(a, ta);
+    expect(b, tb, b_msg);
+    expect_none(b, tb);
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(receive(b, ta, &got, &err), SL_EINVAL, "a token of the first on the second");
+    cr_assert(strstr(err.msg, "unknown subscription token") != NULL, "%s", err.msg);
+    cr_assert_eq(receive(a, tb, &got, &err), SL_EINVAL, "a token of the second on the first");
+    cr_assert(strstr(err.msg, "unknown subscription token") != NULL, "%s", err.msg);
+    sl_buf_release(&got);
+}
+
+/* A suite's entry(): a capability entry named name, RECEIVE_TIMEOUT timeout (may be NULL). */
+typedef const struct sl_cap_entry *entry_maker(const char *name, const char *timeout);
+
+/*
+ * Asserts that each of the n values of bad, set as key, makes the open of a
+ * client a config error naming key. new_entry (a suite's entry()) makes
+ * each entry; every client and entry before it is dropped first.
+ */
+static inline void expect_values_refused(entry_maker *new_entry, const char *key,
+                                         const char *const bad[], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sl_msg_shutdown();
+        n_entries = 0;
+        const struct sl_cap_entry *e = new_entry("mq", NULL);
+        set_config(e, key, bad[i]);
+        struct sl_msg_client *c = NULL;
+        struct sl_error err = SL_ERROR_INIT;
+        cr_assert_eq(sl_msg_client_open(e, &c, &err), SL_ECONFIG, "'%s'", bad[i]);
+        cr_assert(strstr(err.msg, key) != NULL, "%s", err.msg);
+    }
+}
+
+/* Asserts that the error message msg names resource and, if not NULL, where. */
+static inline void expect_names(const char *msg, const char *resource, const char *where)
+{
+    cr_assert(strstr(msg, resource) != NULL, "%s", msg);
+    cr_assert(where == NULL || strstr(msg, where) != NULL, "names the server: %s", msg);
+}
+
+/*
+ * Asserts that, with no server to reach, subscribe (giving no token) and
+ * publish on c answer connection-lost, both messages naming resource and,
+ * if not NULL, where (the server's address).
+ */
+static inline void expect_unreachable(struct sl_msg_client *c, const char *resource,
+                                      const char *where)
+{
+    struct sl_buf tok = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(tok.len, 0);
+    expect_names(err.msg, resource, where);
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    expect_names(err.msg, resource, where);
+    sl_buf_release(&tok);
+}
+
+/* Asserts that, the server gone, publish and receive on token tok of c answer connection-lost. */
+static inline void expect_connection_lost(struct sl_msg_client *c, const char *tok)
+{
+    struct sl_buf got = SL_BUF_INIT;
+    struct sl_error err = SL_ERROR_INIT;
+    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
+    cr_assert_eq(receive(c, tok, &got, &err), SL_ECONN, "%s", err.msg);
+    sl_buf_release(&got);
+}
+
 /* ---- private servers ------------------------------------------------------- */
 
 /* A TCP port of 127.0.0.1 that nothing listened on a moment ago. */

@@ -567,19 +567,7 @@ Test(msg, two_capabilities_are_isolated)
     const struct sl_cap_entry *ea = entry("orders", "100ms");
     const struct sl_cap_entry *eb = entry("audit", "100ms");
     struct sl_msg_client *a = client(ea), *b = client(eb);
-    char *ta = subscribe(a, "t");
-    char *tb = subscribe(b, "t");
-    publish(b, "t", "for b");
-    publish(a, "t", "for a");
-    expect(a, ta, "for a");
-    expect_none(a, ta);
-    expect(b, tb, "for b");
-    expect_none(b, tb);
-    /* a token of one capability means nothing to the other */
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(receive(b, ta, &got, &err), SL_EINVAL);
-    sl_buf_release(&got);
+    expect_apart(a, "for a", b, "for b");
     sl_msg_client_close(a);
     sl_msg_client_close(b);
 }
@@ -844,27 +832,20 @@ Test(msg, redis_server_down_then_back, .timeout = 60)
     /* the server is down at start-up: open works, each call gets connection-lost */
     const struct sl_cap_entry *e = entry("mq", "200ms");
     struct sl_msg_client *c = client(e);
-    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
-    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
-    cr_assert(strstr(err.msg, "messaging.redis") != NULL, "%s", err.msg);
+    expect_unreachable(c, "messaging.redis", NULL);
 
     pid_t pid = redis_start(port);
     char *t = subscribe(c, "t");
     publish(c, "t", "one");
     expect(c, t, "one");
     server_stop(pid);
-    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
-    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+    expect_connection_lost(c, t);
 
     pid = redis_start(port); /* empty: nothing was saved */
     publish(c, "t", "two");
     expect(c, t, "two"); /* the same subscription goes on */
     expect_none(c, t);
     server_stop(pid);
-    sl_buf_release(&tok);
-    sl_buf_release(&got);
     sl_msg_client_close(c);
 }
 
@@ -1077,19 +1058,7 @@ Test(msg, nats_beside_another_backend)
     const struct sl_cap_entry *em = entry_new("messaging.memory", "local", NULL, tmpdir);
     set_config(em, "RECEIVE_TIMEOUT", "100ms");
     struct sl_msg_client *n = client(en), *m = client(em);
-    char *tn = subscribe(n, "t");
-    char *tm = subscribe(m, "t");
-    publish(n, "t", "over nats");
-    publish(m, "t", "in memory");
-    expect(n, tn, "over nats");
-    expect_none(n, tn);
-    expect(m, tm, "in memory");
-    expect_none(m, tm);
-    struct sl_buf got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(receive(m, tn, &got, &err), SL_EINVAL, "a nats token on memory");
-    cr_assert_eq(receive(n, tm, &got, &err), SL_EINVAL, "a memory token on nats");
-    sl_buf_release(&got);
+    expect_apart(n, "over nats", m, "in memory");
     sl_msg_client_close(n);
     sl_msg_client_close(m);
 }
@@ -1129,16 +1098,7 @@ Test(msg, nats_subject_prefix)
     sl_msg_client_close(c2);
     /* not a prefix */
     static const char *const bad[] = {"app", ".app.", "a..b.", "a.*.", ">.", "a b."};
-    for (size_t i = 0; i < SL_ARRAY_SIZE(bad); i++) {
-        sl_msg_shutdown();
-        n_entries = 0;
-        const struct sl_cap_entry *eb = entry("mq", NULL);
-        set_config(eb, "NATS_SUBJECT_PREFIX", bad[i]);
-        struct sl_msg_client *cb = NULL;
-        struct sl_error err = SL_ERROR_INIT;
-        cr_assert_eq(sl_msg_client_open(eb, &cb, &err), SL_ECONFIG, "'%s'", bad[i]);
-        cr_assert(strstr(err.msg, "NATS_SUBJECT_PREFIX") != NULL, "%s", err.msg);
-    }
+    expect_values_refused(entry, "NATS_SUBJECT_PREFIX", bad, SL_ARRAY_SIZE(bad));
 }
 
 /* Credentials of the right form (a no-auth server does not check them). */
@@ -1254,20 +1214,14 @@ Test(msg, nats_server_down_then_back, .timeout = 60)
     /* the server is down at start-up: open works, each call gets connection-lost */
     const struct sl_cap_entry *e = entry("mq", "200ms");
     struct sl_msg_client *c = client(e);
-    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
-    struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
-    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
-    cr_assert(strstr(err.msg, "messaging.nats") != NULL, "%s", err.msg);
-    cr_assert(strstr(err.msg, url + 7) != NULL, "names the server: %s", err.msg);
+    expect_unreachable(c, "messaging.nats", url + 7);
 
     pid_t pid = nats_start(port);
     char *t = subscribe(c, "t");
     publish(c, "t", "one");
     expect(c, t, "one");
     server_stop(pid);
-    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
-    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+    expect_connection_lost(c, t);
 
     pid = nats_start(port);
     publish(c, "t", "two");
@@ -1278,8 +1232,6 @@ Test(msg, nats_server_down_then_back, .timeout = 60)
     expect(c, t, "three");
     expect(c, t2, "three");
     server_stop(pid);
-    sl_buf_release(&tok);
-    sl_buf_release(&got);
     sl_msg_client_close(c);
 }
 
@@ -1481,11 +1433,9 @@ Test(msg, kafka_broker_down_then_back, .timeout = 120)
     /* the broker is down at start-up: open works, each call gets connection-lost */
     rd_kafka_mock_broker_set_down(kafka_mock[0], 1);
     struct sl_msg_client *c = client(e);
-    struct sl_buf tok = SL_BUF_INIT, got = SL_BUF_INIT;
+    expect_unreachable(c, "messaging.confluent_apache_kafka", NULL);
+    struct sl_buf tok = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
-    cr_assert_eq(sl_msg_subscribe(c, str_of("t"), &tok, &err), SL_ECONN, "%s", err.msg);
-    cr_assert(strstr(err.msg, "messaging.confluent_apache_kafka") != NULL, "%s", err.msg);
-    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
 
     rd_kafka_mock_broker_set_up(kafka_mock[0], 1);
     sl_err rc = SL_ECONN;
@@ -1500,8 +1450,7 @@ Test(msg, kafka_broker_down_then_back, .timeout = 120)
     expect(c, t, "one");
 
     rd_kafka_mock_broker_set_down(kafka_mock[0], 1);
-    cr_assert_eq(sl_msg_publish(c, str_of("t"), str_of("lost"), &err), SL_ECONN, "%s", err.msg);
-    cr_assert_eq(receive(c, t, &got, &err), SL_ECONN, "%s", err.msg);
+    expect_connection_lost(c, t);
 
     rd_kafka_mock_broker_set_up(kafka_mock[0], 1);
     rc = SL_ECONN;
@@ -1511,7 +1460,6 @@ Test(msg, kafka_broker_down_then_back, .timeout = 120)
     expect_after_reconnect(c, t, "two"); /* the same subscription goes on */
     expect_none(c, t);
     sl_buf_release(&tok);
-    sl_buf_release(&got);
     sl_msg_client_close(c);
 #endif
 }
