@@ -306,7 +306,7 @@ Test(msg, publish_then_receive)
 
 Test(msg, fifo_within_a_topic)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     char *tok = subscribe(c, "t");
     char m[32];
@@ -324,7 +324,7 @@ Test(msg, fifo_within_a_topic)
 
 Test(msg, only_messages_after_subscribe)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     char *first = subscribe(c, "t"); /* so the topic exists */
     publish(c, "t", "early");
@@ -339,7 +339,7 @@ Test(msg, only_messages_after_subscribe)
 
 Test(msg, two_subscriptions_both_receive)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *a = client(e), *b = client(e), *p = client(e);
     char *ta = subscribe(a, "news");
     char *tb = subscribe(b, "news");
@@ -359,7 +359,7 @@ Test(msg, two_subscriptions_both_receive)
 
 Test(msg, topics_match_exactly)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     static const char *const all[] = {"a",   "ab",    "a-b", "a_b", "A",  "a.b",  "a/b", "a b",
                                       "a:b", "a%3Ab", "a%b", "a*",  "a?", "a\\b", ":"};
@@ -383,7 +383,7 @@ Test(msg, topics_match_exactly)
 
 Test(msg, binary_payloads_kept_whole)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     char *tok = subscribe(c, "bin");
     static const char bin[] = "a\0b\nc\n\n\0\xff\x80";
@@ -516,7 +516,7 @@ Test(msg, deadline_stops_a_wait_without_limit)
 
 Test(msg, unknown_token_is_an_error)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     subscribe(c, "t");
     struct sl_buf got = SL_BUF_INIT;
@@ -552,7 +552,7 @@ Test(msg, empty_topic_is_an_error)
 
 Test(msg, token_valid_from_another_handle)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *a = client(e);
     char *tok = subscribe(a, "shared");
     sl_msg_client_close(a); /* the subscription outlives the handle */
@@ -564,8 +564,8 @@ Test(msg, token_valid_from_another_handle)
 
 Test(msg, two_capabilities_are_isolated)
 {
-    const struct sl_cap_entry *ea = entry("orders", "100ms");
-    const struct sl_cap_entry *eb = entry("audit", "100ms");
+    const struct sl_cap_entry *ea = entry("orders", MSG_WAIT);
+    const struct sl_cap_entry *eb = entry("audit", MSG_WAIT);
     struct sl_msg_client *a = client(ea), *b = client(eb);
     expect_apart(a, "for a", b, "for b");
     sl_msg_client_close(a);
@@ -684,10 +684,10 @@ static int walk_outside(const char *path, const struct stat *st, int flag, struc
 Test(msg, fs_names_cannot_collide_or_escape)
 {
     filesystem_only();
-    const struct sl_cap_entry *e1 = entry("a-b", "100ms");
-    const struct sl_cap_entry *e2 = entry("a_b", "100ms");
-    const struct sl_cap_entry *e3 = entry("..", "100ms");
-    const struct sl_cap_entry *e4 = entry("*", "100ms");
+    const struct sl_cap_entry *e1 = entry("a-b", MSG_WAIT);
+    const struct sl_cap_entry *e2 = entry("a_b", MSG_WAIT);
+    const struct sl_cap_entry *e3 = entry("..", MSG_WAIT);
+    const struct sl_cap_entry *e4 = entry("*", MSG_WAIT);
     struct sl_msg_client *c1 = client(e1), *c2 = client(e2), *c3 = client(e3), *c4 = client(e4);
     char *t1 = subscribe(c1, "t"), *t2 = subscribe(c2, "t");
     char *t3 = subscribe(c3, "../../escape"), *t4 = subscribe(c4, "/etc/x");
@@ -754,7 +754,7 @@ static int subs_of(const char *capdir, const char *enc_topic, pid_t pid)
 Test(msg, fs_dead_subscribers_are_cleaned_up)
 {
     filesystem_only();
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     char *tok = subscribe(c, "t");
     pid_t pid = fork();
@@ -782,7 +782,7 @@ Test(msg, fs_dead_subscribers_are_cleaned_up)
 Test(msg, fs_directory_stays_and_closing_removes_own_subscriptions)
 {
     filesystem_only();
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     subscribe(c, "t");
     publish(c, "t", "pending");
@@ -987,7 +987,7 @@ Test(msg, nats_interop_with_the_raw_protocol)
 Test(msg, nats_wildcards_and_dots_are_plain_topics)
 {
     nats_only();
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     static const char *const topics[] = {"*",   ">",   "a.*",  "a.>", "a.b", ".",   "..",
                                          "a..b", ".a", "a.",   "a*",  "%2A", "*.a", "a b",
@@ -1021,7 +1021,7 @@ Test(msg, nats_wildcards_and_dots_are_plain_topics)
 Test(msg, nats_larger_than_max_payload)
 {
     nats_only();
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     struct sl_msg_client *c = client(e);
     /* the server's limit, from its INFO */
     int fd = raw_connect(nats_port(nats_url));
@@ -1053,10 +1053,10 @@ Test(msg, nats_larger_than_max_payload)
 Test(msg, nats_beside_another_backend)
 {
     nats_only();
-    const struct sl_cap_entry *en = entry("mq", "100ms");
+    const struct sl_cap_entry *en = entry("mq", MSG_WAIT);
     /* a memory capability in the same slightfile */
     const struct sl_cap_entry *em = entry_new("messaging.memory", "local", NULL, tmpdir);
-    set_config(em, "RECEIVE_TIMEOUT", "100ms");
+    set_config(em, "RECEIVE_TIMEOUT", MSG_WAIT);
     struct sl_msg_client *n = client(en), *m = client(em);
     expect_apart(n, "over nats", m, "in memory");
     sl_msg_client_close(n);
@@ -1067,7 +1067,7 @@ Test(msg, nats_subject_prefix)
 {
     nats_only();
     /* "" : topics are subjects as they are, as in slight v0.5.1 */
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     set_config(e, "NATS_SUBJECT_PREFIX", "");
     struct sl_msg_client *c = client(e);
     char topic[128], cmd[256], line[256], want[256];
@@ -1080,7 +1080,7 @@ Test(msg, nats_subject_prefix)
     cr_assert_str_eq(line, want);
     close(fd);
     /* a prefix of one's own */
-    const struct sl_cap_entry *e2 = entry("mq", "100ms");
+    const struct sl_cap_entry *e2 = entry("mq", MSG_WAIT);
     char prefix[160];
     snprintf(prefix, sizeof(prefix), "%s.app.", topic);
     set_config(e2, "NATS_SUBJECT_PREFIX", prefix);
@@ -1116,7 +1116,7 @@ static const char creds_text[] = "-----BEGIN NATS USER JWT-----\n"
 /* Opens a nats capability with NATS_CREDS = creds; returns the code. */
 static sl_err open_with_creds(const char *creds, struct sl_msg_client **c, struct sl_error *err)
 {
-    const struct sl_cap_entry *e = entry("mq", "100ms");
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     set_config(e, "NATS_CREDS", creds);
     *c = NULL;
     return sl_msg_client_open(e, c, err);
@@ -1379,7 +1379,7 @@ Test(msg, nats_creds_against_an_operator_server, .timeout = 60)
              "-----BEGIN USER NKEY SEED-----\n%s\n------END USER NKEY SEED------\n",
              user_jwt, other.seed);
     /* without credentials the server refuses the connection */
-    const struct sl_cap_entry *e0 = entry("mq", "100ms");
+    const struct sl_cap_entry *e0 = entry("mq", MSG_WAIT);
     struct sl_msg_client *c0 = client(e0);
     struct sl_error err = SL_ERROR_INIT;
     sl_err rc = sl_msg_publish(c0, str_of("t"), str_of("x"), &err);
