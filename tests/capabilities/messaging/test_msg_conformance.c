@@ -1428,8 +1428,8 @@ Test(msg, kafka_broker_down_then_back, .timeout = 120)
         cr_skip_test("kafka only");
     }
 #if SL_MSG_CONFORMANCE_KAFKA
-    kafka_timeout = "2s"; /* how long a publish or subscribe waits for the cluster */
-    const struct sl_cap_entry *e = entry("mq", "200ms");
+    kafka_timeout = "5s"; /* how long a publish or subscribe waits for the cluster */
+    const struct sl_cap_entry *e = entry("mq", MSG_WAIT);
     /* the broker is down at start-up: open works, each call gets connection-lost */
     rd_kafka_mock_broker_set_down(kafka_mock[0], 1);
     struct sl_msg_client *c = client(e);

@@ -80,7 +80,7 @@ static const struct sl_cap_entry *entry_of(const char *res, const char *name, si
 /* A kafka entry on the cluster at endpoint, receive waiting at most 2 s. */
 static const struct sl_cap_entry *kafka_entry(const char *name, const char *endpoint)
 {
-    const char *kv[] = {"CAK_ENDPOINT", endpoint, "RECEIVE_TIMEOUT", "2s", "CAK_TIMEOUT", "2s"};
+    const char *kv[] = {"CAK_ENDPOINT", endpoint, "RECEIVE_TIMEOUT", "5s", "CAK_TIMEOUT", "5s"};
     return entry_of(RESOURCE, name, 3, kv);
 }
 
