@@ -12,6 +12,7 @@
 #include "httpc.h"
 
 #include "capabilities/backend_module.h"
+#include "common/clock.h"
 #include "common/mem.h"
 #include "common/units.h"
 
@@ -372,13 +373,6 @@ static bool stop_polled(void *arg)
     return c->stop != NULL && c->stop(c->stop_arg);
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static bool is_redirect(uint16_t status)
 {
     return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -432,9 +426,9 @@ sl_err sl_httpc_request(const struct sl_caps *caps, const struct sl_httpc_reques
         x.body = (struct sl_str){"", 0};
     }
     struct sl_buf next = SL_BUF_INIT; /* the URL of the hop after a redirect */
-    uint64_t start = now_ms();
+    uint64_t start = sl_clock_ms();
     for (int hop = 0;; hop++) {
-        uint64_t spent = now_ms() - start;
+        uint64_t spent = sl_clock_ms() - start;
         if (spent >= set.timeout_ms) {
             char d[32];
             sl_format_duration(set.timeout_ms, d, sizeof(d));

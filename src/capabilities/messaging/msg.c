@@ -10,6 +10,7 @@
 
 #include "msg.h"
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/units.h"
@@ -182,13 +183,6 @@ sl_err sl_msg_subscribe(struct sl_msg_client *c, struct sl_str topic, struct sl_
     return rc;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 sl_err sl_msg_receive(struct sl_msg_client *c, struct sl_str token, bool (*stop)(void *arg),
                       void *arg, struct sl_buf *msg, struct sl_error *err)
 {
@@ -196,11 +190,11 @@ sl_err sl_msg_receive(struct sl_msg_client *c, struct sl_str token, bool (*stop)
     if (token.len == 0 || token.len > SL_MSG_TOKEN_MAX || memchr(token.ptr, '\0', token.len))
         return sl_error_set(err, SL_EINVAL, "%s: unknown subscription token '%.*s'", s->resource,
                             (int)SL_MIN(token.len, 64), token.ptr);
-    uint64_t start = now_ms();
+    uint64_t start = sl_clock_ms();
     for (;;) {
         uint64_t wait = SLICE_MS;
         if (s->receive_timeout_ms != NO_TIMEOUT) {
-            uint64_t spent = now_ms() - start;
+            uint64_t spent = sl_clock_ms() - start;
             wait = spent >= s->receive_timeout_ms ? 0 : SL_MIN(wait, s->receive_timeout_ms - spent);
         }
         sl_err rc = s->backend->receive(s->broker, token, wait, msg, err);
@@ -209,7 +203,7 @@ sl_err sl_msg_receive(struct sl_msg_client *c, struct sl_str token, bool (*stop)
                 sl_buf_reset(msg);
             return rc;
         }
-        if (s->receive_timeout_ms != NO_TIMEOUT && now_ms() - start >= s->receive_timeout_ms)
+        if (s->receive_timeout_ms != NO_TIMEOUT && sl_clock_ms() - start >= s->receive_timeout_ms)
             return sl_error_set(err, SL_ETIMEOUT, "receive timed out after %s",
                                 s->receive_timeout);
         if (stop != NULL && stop(arg))

@@ -13,6 +13,7 @@
 #include "capabilities/messaging/msg.h"
 
 #include "common/buf.h"
+#include "common/clock.h"
 #include "common/err.h"
 
 #include <criterion/criterion.h>
@@ -301,9 +302,7 @@ static inline void expect(struct sl_msg_client *c, const char *tok, const char *
 /* True once the CLOCK_MONOTONIC millisecond *arg has come. */
 static inline bool msg_test_deadline_passed(void *arg)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u >= *(uint64_t *)arg;
+    return sl_clock_ms() >= *(uint64_t *)arg;
 }
 
 /*
@@ -316,9 +315,7 @@ static inline void expect_none(struct sl_msg_client *c, const char *tok)
 {
     struct sl_buf got = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t until = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u + NONE_WAIT_MS;
+    uint64_t until = sl_clock_ms() + NONE_WAIT_MS;
     sl_err rc = sl_msg_receive(c, str_of(tok), msg_test_deadline_passed, &until, &got, &err);
     cr_assert_eq(rc, SL_ETIMEOUT, "expected no message, got rc %d '%.*s' (%s)", rc, (int)got.len,
                  got.data ? got.data : "", err.msg);

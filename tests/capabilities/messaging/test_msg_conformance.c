@@ -284,13 +284,6 @@ static const struct sl_cap_entry *entry(const char *name, const char *timeout)
     return e;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* ---- every backend ------------------------------------------------------ */
 
 Test(msg, publish_then_receive)
@@ -438,9 +431,9 @@ Test(msg, receive_times_out)
     char *tok = subscribe(c, "quiet");
     struct sl_buf got = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
-    uint64_t t0 = now_ms();
+    uint64_t t0 = sl_clock_ms();
     sl_err rc = receive(c, tok, &got, &err);
-    uint64_t spent = now_ms() - t0;
+    uint64_t spent = sl_clock_ms() - t0;
     cr_assert_eq(rc, SL_ETIMEOUT);
     cr_assert_str_eq(err.msg, "receive timed out after 300ms");
     cr_assert(spent >= 290 && spent < 3000, "waited %llums", (unsigned long long)spent);
@@ -482,10 +475,10 @@ Test(msg, receive_waits_for_a_message)
     char *tok = subscribe(c, "slow");
     struct later l = {c, "slow", "finally", 200};
     pthread_t th;
-    uint64_t t0 = now_ms();
+    uint64_t t0 = sl_clock_ms();
     pthread_create(&th, NULL, publish_later, &l);
     expect(c, tok, "finally");
-    uint64_t spent = now_ms() - t0;
+    uint64_t spent = sl_clock_ms() - t0;
     pthread_join(th, NULL);
     cr_assert(spent >= 150 && spent < 3000, "waited %llums", (unsigned long long)spent);
     sl_msg_client_close(c);
@@ -505,11 +498,11 @@ Test(msg, deadline_stops_a_wait_without_limit)
     char *tok = subscribe(c, "never");
     struct sl_buf got = SL_BUF_INIT;
     struct sl_error err = SL_ERROR_INIT;
-    uint64_t t0 = now_ms();
+    uint64_t t0 = sl_clock_ms();
     sl_err rc = sl_msg_receive(c, str_of(tok), stop_soon, NULL, &got, &err);
     cr_assert_eq(rc, SL_ETIMEOUT);
     cr_assert_eq(stop_calls, 3);
-    cr_assert(now_ms() - t0 < 2000);
+    cr_assert(sl_clock_ms() - t0 < 2000);
     sl_buf_release(&got);
     sl_msg_client_close(c);
 }

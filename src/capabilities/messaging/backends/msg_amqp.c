@@ -18,6 +18,7 @@
 
 #include "capabilities/messaging/msg_backend.h"
 
+#include "common/clock.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/mem.h"
@@ -110,13 +111,6 @@ static const struct sl_config_key config_keys[] = {
     {"RECEIVE_TIMEOUT", false, false},
     {NULL, false, false},
 };
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static struct timeval tv_of(uint64_t ms)
 {
@@ -562,9 +556,9 @@ static sl_err check_topic(struct sl_str topic, struct sl_error *err)
 static sl_err wait_confirm(struct amqp_broker *a, uint64_t seq, struct sl_error *err)
 {
     amqp_connection_state_t st = a->pub.st;
-    uint64_t deadline = now_ms() + a->timeout_ms;
+    uint64_t deadline = sl_clock_ms() + a->timeout_ms;
     for (;;) {
-        uint64_t now = now_ms();
+        uint64_t now = sl_clock_ms();
         if (now >= deadline)
             return sl_error_set(err, SL_ECONN, RESOURCE ": %s did not confirm the message within "
                                 "%llums", a->where, (unsigned long long)a->timeout_ms);
@@ -748,7 +742,7 @@ static sl_err amqp_receive(struct sl_msg_broker *b, struct sl_str token, uint64_
                            struct sl_buf *out, struct sl_error *err)
 {
     struct amqp_broker *a = (struct amqp_broker *)b;
-    uint64_t start = now_ms();
+    uint64_t start = sl_clock_ms();
     pthread_mutex_lock(&a->sub.lock);
     /* subscriptions are only removed by close: s stays valid without the lock */
     struct amqp_sub *s = find_sub(a, token.ptr, token.len);
@@ -774,7 +768,7 @@ static sl_err amqp_receive(struct sl_msg_broker *b, struct sl_str token, uint64_
             break;
         if (any || s->head != NULL)
             continue;
-        uint64_t spent = now_ms() - start;
+        uint64_t spent = sl_clock_ms() - start;
         if (spent >= timeout_ms) {
             rc = sl_error_set(err, SL_ETIMEOUT, RESOURCE ": no message within %llums",
                               (unsigned long long)timeout_ms);

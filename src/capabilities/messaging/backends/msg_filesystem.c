@@ -12,6 +12,7 @@
 
 #include "../msg_backend.h"
 
+#include "common/clock.h"
 #include "common/fs.h"
 #include "common/hash.h"
 #include "common/mem.h"
@@ -474,13 +475,6 @@ static sl_err take(struct fs_sub *s, struct sl_buf *out, struct sl_error *err)
     return SL_OK;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static sl_err fs_receive(struct sl_msg_broker *b, struct sl_str token, uint64_t timeout_ms,
                          struct sl_buf *out, struct sl_error *err)
 {
@@ -502,13 +496,13 @@ static sl_err fs_receive(struct sl_msg_broker *b, struct sl_str token, uint64_t 
             ifd = -1;
         }
     }
-    uint64_t until = now_ms() + timeout_ms;
+    uint64_t until = sl_clock_ms() + timeout_ms;
     sl_err rc;
     for (;;) {
         pthread_mutex_lock(&s->lock);
         rc = take(s, out, err);
         pthread_mutex_unlock(&s->lock);
-        uint64_t now = now_ms();
+        uint64_t now = sl_clock_ms();
         if (rc != SL_ETIMEOUT || now >= until)
             break;
         int wait = (int)SL_MIN(until - now, ifd >= 0 ? 1000u : POLL_MS);

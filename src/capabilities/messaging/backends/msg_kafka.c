@@ -12,6 +12,7 @@
 
 #include "capabilities/messaging/msg_backend.h"
 
+#include "common/clock.h"
 #include "common/log.h"
 #include "common/mem.h"
 #include "common/units.h"
@@ -106,13 +107,6 @@ static const struct sl_config_key config_keys[] = {
 const char *sl_kafka_module_version(void)
 {
     return SL_VERSION;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 static int as_int_ms(uint64_t ms)
@@ -569,10 +563,10 @@ static sl_err partitions_of(struct kafka_broker *k, rd_kafka_t *rk, const char *
     rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, name, NULL);
     if (rkt == NULL)
         return fail(k, rd_kafka_last_error(), what, topic, "", err);
-    uint64_t start = now_ms();
+    uint64_t start = sl_clock_ms();
     sl_err rc = SL_OK;
     for (;;) {
-        uint64_t spent = now_ms() - start;
+        uint64_t spent = sl_clock_ms() - start;
         uint64_t left = spent >= k->timeout_ms ? 1 : k->timeout_ms - spent;
         const struct rd_kafka_metadata *md = NULL;
         rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, as_int_ms(left));
@@ -593,7 +587,7 @@ static sl_err partitions_of(struct kafka_broker *k, rd_kafka_t *rk, const char *
         /* a topic being auto-created answers "leader not available" for a moment */
         bool again = e == RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE
                      || e == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART;
-        if (!again || now_ms() - start >= k->timeout_ms) {
+        if (!again || sl_clock_ms() - start >= k->timeout_ms) {
             rc = fail(k, e, what, topic, "", err);
             break;
         }
@@ -693,11 +687,11 @@ static sl_err kafka_receive(struct sl_msg_broker *b, struct sl_str token, uint64
     if (s == NULL)
         return sl_error_set(err, SL_EINVAL, RESOURCE ": unknown subscription token '%.*s'",
                             (int)token.len, token.ptr);
-    uint64_t start = now_ms();
+    uint64_t start = sl_clock_ms();
     sl_err rc = SL_OK;
     pthread_mutex_lock(&s->lock);
     for (;;) {
-        uint64_t spent = now_ms() - start;
+        uint64_t spent = sl_clock_ms() - start;
         uint64_t left = spent >= timeout_ms ? 0 : timeout_ms - spent;
         rd_kafka_message_t *m = rd_kafka_consumer_poll(s->consumer, as_int_ms(left));
         if (m == NULL) {
@@ -706,7 +700,7 @@ static sl_err kafka_receive(struct sl_msg_broker *b, struct sl_str token, uint64
                 if (rc != SL_OK)
                     break;
             }
-            if (now_ms() - start >= timeout_ms) {
+            if (sl_clock_ms() - start >= timeout_ms) {
                 rc = sl_error_set(err, SL_ETIMEOUT, RESOURCE ": no message within %llums",
                                   (unsigned long long)timeout_ms);
                 break;

@@ -16,6 +16,7 @@
 
 #include "capabilities/messaging/msg_backend.h"
 
+#include "common/clock.h"
 #include "common/buf.h"
 #include "common/log.h"
 #include "common/mem.h"
@@ -136,17 +137,10 @@ static const struct sl_config_key config_keys[] = {
 static pthread_mutex_t lib_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool lib_ready;
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* Waits on m->cond until deadline (monotonic ms); false once it passed. Under m->lock. */
 static bool wait_until(struct mq_broker *m, uint64_t deadline)
 {
-    uint64_t now = now_ms();
+    uint64_t now = sl_clock_ms();
     if (now >= deadline)
         return false;
     struct timespec ts;
@@ -242,7 +236,7 @@ static void set_down(struct mq_broker *m, sl_err code, const char *why)
     m->failed = m->attempts;
     m->why_code = code;
     snprintf(m->why, sizeof(m->why), "%s", why);
-    m->retry_at = now_ms() + RECONNECT_WAIT_MS;
+    m->retry_at = sl_clock_ms() + RECONNECT_WAIT_MS;
     pthread_cond_broadcast(&m->cond);
 }
 
@@ -375,7 +369,7 @@ static void *io_main(void *arg)
                 pthread_cond_wait(&m->cond, &m->lock);
                 continue;
             }
-            if (m->state == ST_DOWN && now_ms() < m->retry_at) {
+            if (m->state == ST_DOWN && sl_clock_ms() < m->retry_at) {
                 wait_until(m, m->retry_at);
                 continue;
             }
@@ -427,7 +421,7 @@ static sl_err wait_up(struct mq_broker *m, struct sl_error *err)
     m->want = true;
     pthread_cond_broadcast(&m->cond);
     uint64_t begun = m->attempts;
-    uint64_t deadline = now_ms() + m->timeout_ms;
+    uint64_t deadline = sl_clock_ms() + m->timeout_ms;
     for (;;) {
         if (m->state == ST_UP || (m->state == ST_DOWN && m->failed > begun))
             break;
@@ -454,7 +448,7 @@ static sl_err wait_up(struct mq_broker *m, struct sl_error *err)
 static sl_err wait_done(struct mq_broker *m, int mid, uint64_t start, uint64_t fails0,
                         const char *what, struct mq_done *d, struct sl_error *err)
 {
-    uint64_t deadline = now_ms() + m->timeout_ms;
+    uint64_t deadline = sl_clock_ms() + m->timeout_ms;
     for (;;) {
         uint64_t from = m->done_seq > DONE_RING ? SL_MAX(start, m->done_seq - DONE_RING) : start;
         for (uint64_t i = from; i < m->done_seq; i++)
@@ -812,7 +806,7 @@ static sl_err mq_receive(struct sl_msg_broker *b, struct sl_str token, uint64_t 
                          struct sl_buf *out, struct sl_error *err)
 {
     struct mq_broker *m = (struct mq_broker *)b;
-    uint64_t deadline = now_ms() + timeout_ms;
+    uint64_t deadline = sl_clock_ms() + timeout_ms;
     pthread_mutex_lock(&m->lock);
     struct mq_sub *s = m->subs;
     while (s != NULL

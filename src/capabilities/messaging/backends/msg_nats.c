@@ -14,6 +14,7 @@
 
 #include "capabilities/messaging/msg_backend.h"
 
+#include "common/clock.h"
 #include "common/buf.h"
 #include "common/mem.h"
 #include "common/units.h"
@@ -530,13 +531,6 @@ static sl_err ensure_conn(struct nats_broker *r, struct sl_error *err)
     return SL_OK;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * Waits while libnats reconnects nc: SL_OK once it is connected; SL_ECONN
  * once a reconnect attempt begun after this call started has failed (the
@@ -547,14 +541,14 @@ static sl_err wait_connected(struct nats_broker *r, natsConnection *nc, struct s
     natsConnStatus st = natsConnection_Status(nc);
     if (st == NATS_CONN_STATUS_CONNECTED)
         return SL_OK;
-    uint64_t limit = now_ms() + (uint64_t)r->timeout_ms + 2 * RECONNECT_WAIT_MS;
+    uint64_t limit = sl_clock_ms() + (uint64_t)r->timeout_ms + 2 * RECONNECT_WAIT_MS;
     pthread_mutex_lock(&ev_lock);
     /* the attempt under way when we began may have started before the server came back */
     uint64_t first = r->shared->rounds;
     for (;;) {
         st = natsConnection_Status(nc);
         if (st == NATS_CONN_STATUS_CONNECTED || st == NATS_CONN_STATUS_CLOSED
-            || r->shared->rounds >= first + 2 || now_ms() >= limit)
+            || r->shared->rounds >= first + 2 || sl_clock_ms() >= limit)
             break;
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);

@@ -9,6 +9,7 @@
 
 #include "capabilities/messaging/msg_backend.h"
 
+#include "common/clock.h"
 #include "common/mem.h"
 #include "net/redis_conn.h"
 
@@ -218,13 +219,6 @@ static struct redis_sub *find_sub(struct redis_broker *r, struct sl_str token)
     return s;
 }
 
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /*
  * One XREAD of the entry after s->last_id, blocking at most block_ms (0: not
  * at all). *got tells whether an entry was taken; it is appended to *out
@@ -293,17 +287,17 @@ static sl_err redis_receive(struct sl_msg_broker *b, struct sl_str token, uint64
     if (s == NULL)
         return sl_error_set(err, SL_EINVAL, RESOURCE ": unknown subscription token '%.*s'",
                             (int)token.len, token.ptr);
-    uint64_t start = now_ms();
+    uint64_t start = sl_clock_ms();
     pthread_mutex_lock(&s->lock);
     sl_err rc = SL_OK;
     for (;;) {
-        uint64_t spent = now_ms() - start;
+        uint64_t spent = sl_clock_ms() - start;
         uint64_t left = spent >= timeout_ms ? 0 : timeout_ms - spent;
         bool got = false;
         rc = read_one(r, s, SL_MIN(left, r->block_ms), out, &got, err);
         if (rc != SL_OK || got)
             break;
-        if (left == 0 || now_ms() - start >= timeout_ms) {
+        if (left == 0 || sl_clock_ms() - start >= timeout_ms) {
             rc = sl_error_set(err, SL_ETIMEOUT, RESOURCE ": no message within %llums",
                               (unsigned long long)timeout_ms);
             break;
