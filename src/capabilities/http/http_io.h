@@ -16,6 +16,16 @@
 
 #define SL_HTTP_IO_V1 1
 
+/* slight's CORS headers, each sent with the value "*" on every answer. */
+#define SL_HTTP_NCORS 4
+static inline const char *sl_http_cors_header(size_t i)
+{
+    static const char *const names[SL_HTTP_NCORS] = {
+        "access-control-allow-origin", "access-control-allow-methods",
+        "access-control-allow-headers", "access-control-expose-headers"};
+    return names[i];
+}
+
 struct sl_http_io_header {
     struct sl_str name;
     struct sl_str value;

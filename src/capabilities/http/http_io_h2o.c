@@ -271,12 +271,10 @@ static void io_loop_free(struct sl_http_io_loop *l)
 static void cors_on_setup_ostream(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
 {
     (void)self;
-    static const char *const names[] = {
-        "access-control-allow-origin", "access-control-allow-methods",
-        "access-control-allow-headers", "access-control-expose-headers"};
-    for (size_t i = 0; i < SL_ARRAY_SIZE(names); i++)
-        h2o_add_header_by_str(&req->pool, &req->res.headers, names[i], strlen(names[i]), 0, NULL,
-                              "*", 1);
+    for (size_t i = 0; i < SL_HTTP_NCORS; i++) {
+        const char *name = sl_http_cors_header(i);
+        h2o_add_header_by_str(&req->pool, &req->res.headers, name, strlen(name), 0, NULL, "*", 1);
+    }
     h2o_setup_next_ostream(req, slot);
 }
 

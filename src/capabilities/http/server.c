@@ -185,11 +185,8 @@ static void reply_body(struct reply *r, const char *body, size_t len)
 
 static void reply_cors(struct reply *r)
 {
-    static const char *const names[] = {
-        "access-control-allow-origin", "access-control-allow-methods",
-        "access-control-allow-headers", "access-control-expose-headers"};
-    for (size_t i = 0; i < SL_ARRAY_SIZE(names); i++)
-        reply_header(r, names[i], strlen(names[i]), "*", 1);
+    for (size_t i = 0; i < SL_HTTP_NCORS; i++)
+        reply_header(r, sl_http_cors_header(i), strlen(sl_http_cors_header(i)), "*", 1);
 }
 
 /* A response of the server's own: status, text/plain body (may be empty). */
@@ -262,13 +259,12 @@ static bool header_ok(struct sl_str name, struct sl_str value)
 /* Headers the server writes itself. */
 static bool header_is_ours(struct sl_str name)
 {
-    static const char *const ours[] = {
-        "content-length", "transfer-encoding", "connection",
-        "access-control-allow-origin", "access-control-allow-methods",
-        "access-control-allow-headers", "access-control-expose-headers"};
-    for (size_t i = 0; i < SL_ARRAY_SIZE(ours); i++)
-        if (strlen(ours[i]) == name.len && strncasecmp(ours[i], name.ptr, name.len) == 0)
+    static const char *const ours[] = {"content-length", "transfer-encoding", "connection"};
+    for (size_t i = 0; i < SL_ARRAY_SIZE(ours) + SL_HTTP_NCORS; i++) {
+        const char *h = i < SL_ARRAY_SIZE(ours) ? ours[i] : sl_http_cors_header(i - SL_ARRAY_SIZE(ours));
+        if (strlen(h) == name.len && strncasecmp(h, name.ptr, name.len) == 0)
             return true;
+    }
     return false;
 }
 
